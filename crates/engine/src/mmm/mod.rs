@@ -1,0 +1,1 @@
+//! MMM (stub, being written).

@@ -1,0 +1,5 @@
+//! Integration tests of the engine through its public API (one binary, one module per area).
+
+mod attribution;
+mod common;
+mod extract;
