@@ -1,1 +1,66 @@
-fn main(){}
+//! `mensura`: Mensura's command line.
+//!
+//! Today it runs the engine on extracts (`attribute`, `sweep`, `funnel`, `baseline`,
+//! `collinearity`), writes the deterministic sample extracts (`sample`), and runs the demo on
+//! them (`demo`). The ClickHouse side (`build`, `test`, `publish`, `serve`, `synth`) grows here.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod analyze;
+mod manifest;
+mod output;
+mod sample;
+
+/// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
+#[derive(Debug, Parser)]
+#[command(name = "mensura", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Attribute conversions to event kinds (first, last, linear, time-decay, position-based).
+    Attribute(analyze::AttributeArgs),
+    /// Attribution over a grid of lookbacks × half-lives, with rank flips.
+    Sweep(analyze::SweepArgs),
+    /// Write the deterministic sample extracts and their manifest.
+    Sample(sample::SampleArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("MENSURA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Attribute(args) => analyze::attribute(args, &mut out),
+        Command::Sweep(args) => analyze::sweep(args, &mut out),
+        Command::Sample(args) if args.check => sample::differences(&args.out, args).and_then(|d| {
+            if d.is_empty() {
+                eprintln!("{} matches the generator", args.out.display());
+                Ok(())
+            } else {
+                anyhow::bail!("{} does not match the generator (rerun `mensura sample --out {}`): {}", args.out.display(), args.out.display(), d.join(", "))
+            }
+        }),
+        Command::Sample(args) => sample::run(args).map(|m| {
+            eprintln!("wrote {} extracts and manifest.json to {}", m.files.len(), args.out.display());
+        }),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

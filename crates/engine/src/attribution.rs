@@ -33,7 +33,7 @@
 //! of lookbacks × kernels in that same single pass: touches sorted by offset make every lookback a
 //! prefix of the previous one's superset, so each touch is visited once per kernel.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::extract::TouchExtract;
 use crate::table::{Conversions, Sector};
@@ -43,7 +43,7 @@ use crate::{Error, Result};
 const DAY_S: u32 = 86_400;
 
 /// How the weight of a touch decays with its lag.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecayKernel {
     /// `2^(−lag/half_life_days)`: the weight halves every `half_life_days`.
@@ -83,7 +83,7 @@ impl DecayKernel {
 }
 
 /// How the lag of a touch is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LagMode {
     /// Whole UTC calendar days, `conversion_date − date(touch_ts)`, as upstream.
@@ -94,7 +94,7 @@ pub enum LagMode {
 }
 
 /// Weights of the position-based (U-shape) rule.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PositionWeights {
     pub first: f64,
     pub middle: f64,
@@ -128,7 +128,7 @@ impl PositionWeights {
 }
 
 /// The five attribution rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     FirstTouch,
@@ -162,7 +162,8 @@ impl Rule {
 }
 
 /// Parameters of one attribution run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AttributionParams {
     /// Touches with `touch_offset_s ≤ lookback_days · 86400` count (1 ≤ N ≤ the extract's max).
     pub lookback_days: u32,
@@ -188,7 +189,7 @@ impl Default for AttributionParams {
             kernel: DecayKernel::HalfLife { half_life_days: 7.0 },
             lag: LagMode::Calendar,
             position: PositionWeights::default(),
-            by_role: true,
+            by_role: false,
             per_conversion: false,
         }
     }
@@ -859,7 +860,7 @@ fn collect_rows(
 }
 
 /// Parameters of a sensitivity sweep over lookbacks × decay kernels.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepParams {
     /// Strictly increasing lookbacks in days.
     pub lookbacks_days: Vec<u32>,

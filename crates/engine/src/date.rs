@@ -100,3 +100,41 @@ mod tests {
         assert_eq!(date_of_ts(-1), -1);
     }
 }
+
+/// ClickHouse `toWeek(d)` in mode 0: weeks start on Sunday, week 1 is the week of the year's first
+/// Sunday and the days before it are week 0 (spec §2.5).
+pub fn week_of_year_mode0(days: i32) -> u32 {
+    let (year, _, _) = civil_from_days(days);
+    let jan1 = days_from_civil(year, 1, 1);
+    // 1970-01-04 was a Sunday: (d − 3) mod 7 is 0 on Sundays.
+    let first_sunday = jan1 + (7 - (jan1 - 3).rem_euclid(7)) % 7;
+    if days < first_sunday {
+        0
+    } else {
+        1 + ((days - first_sunday) / 7) as u32
+    }
+}
+
+#[cfg(test)]
+mod week_tests {
+    use super::*;
+
+    #[test]
+    fn to_week_mode0_matches_clickhouse() {
+        // The Mondays checked in chDB (spec §2.5).
+        for (date, week) in [
+            ("2024-01-01", 0),
+            ("2024-06-17", 24),
+            ("2024-12-23", 51),
+            ("2024-12-30", 52),
+            ("2025-01-06", 1),
+            ("2025-04-21", 16),
+            ("2025-12-29", 52),
+            ("2026-01-05", 1),
+            ("2026-06-01", 22),
+        ] {
+            let d = parse_date("date", date).expect("valid date");
+            assert_eq!(week_of_year_mode0(d), week, "{date}");
+        }
+    }
+}

@@ -14,6 +14,10 @@ pub mod error;
 pub mod extract;
 pub mod funnel;
 pub mod mmm;
+#[cfg(feature = "synth")]
+pub mod synth;
 pub mod table;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::{Error, Result};

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Integration tests of the engine through its public API (one binary, one module per area).
 
 mod attribution;

@@ -1,0 +1,79 @@
+//! The JavaScript surface of the engine (wasm32 only): DTOs in and out, one error conversion, a
+//! panic hook. No logic lives here; every function forwards to the engine.
+//!
+//! Parameters and results cross the boundary as plain JavaScript objects through
+//! `serde-wasm-bindgen`, with the same field names as the Rust types (`lookback_days`,
+//! `kernel: { kind: "half_life", half_life_days: 7 }`, …). Errors become `Error` objects whose
+//! message is the engine's error text (file, column and what was expected).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+use crate::attribution::{self, AttributionParams, Journeys as EngineJourneys, SweepParams};
+use crate::extract;
+
+/// Installs the panic hook so that a bug shows a readable message in the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot convert the result for JavaScript: {e}")))
+}
+
+fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
+}
+
+fn engine(e: crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Conversions and touches of one sector, joined and ready for attribution.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Journeys(EngineJourneys);
+
+#[wasm_bindgen]
+impl Journeys {
+    /// Reads and joins a conversions extract and a touch extract (bytes as fetched).
+    #[wasm_bindgen(constructor)]
+    pub fn new(conversions_name: &str, conversions: &[u8], touches_name: &str, touches: &[u8]) -> Result<Journeys, JsError> {
+        let c = extract::read_conversions(conversions_name, bytes::Bytes::copy_from_slice(conversions)).map_err(engine)?;
+        let t = extract::read_touches(touches_name, bytes::Bytes::copy_from_slice(touches)).map_err(engine)?;
+        EngineJourneys::new(&c, &t, touches_name).map(Self).map_err(engine)
+    }
+
+    /// Number of conversion keys.
+    pub fn conversions(&self) -> usize {
+        self.0.conversions()
+    }
+
+    /// Number of touches.
+    pub fn touches(&self) -> usize {
+        self.0.touches()
+    }
+
+    /// The longest lookback the extract supports, in days.
+    #[wasm_bindgen(js_name = maxLookbackDays)]
+    pub fn max_lookback_days(&self) -> u32 {
+        self.0.max_lookback_days()
+    }
+
+    /// Attribution with the given parameters (an `AttributionParams` object; missing fields take
+    /// their defaults).
+    pub fn attribute(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: AttributionParams = from_js("attribution parameters", params)?;
+        to_js(&attribution::attribute(&self.0, &params).map_err(engine)?)
+    }
+
+    /// A sensitivity sweep (a `SweepParams` object).
+    pub fn sweep(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: SweepParams = from_js("sweep parameters", params)?;
+        to_js(&attribution::sweep(&self.0, &params).map_err(engine)?)
+    }
+}

@@ -1,0 +1,270 @@
+//! The engine subcommands: `attribute`, `sweep`, `funnel`, `baseline`, `collinearity`.
+//!
+//! Each reads extracts from disk, runs `mensura-engine` natively and prints a [`Table`]. The
+//! numbers are the same ones the notebook computes in the browser from the same files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use mensura_engine::attribution::{
+    self, AttributionParams, DecayKernel, Journeys, LagMode, PositionWeights, Rule, SweepParams,
+};
+use mensura_engine::date::{format_date, parse_date};
+use mensura_engine::extract;
+
+use crate::output::{Cell, Format, Table};
+
+/// Reads a file into bytes, naming it in errors.
+pub fn read_bytes(path: &Path) -> Result<Bytes> {
+    std::fs::read(path)
+        .map(Bytes::from)
+        .with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// The decay kernel, lag and window options shared by `attribute` and `sweep`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct JourneyArgs {
+    /// Conversions extract (`conversions_ga.parquet` / `conversions_gp.parquet`).
+    #[arg(long)]
+    pub conversions: PathBuf,
+    /// Touch extract (`journeys_touches_ga.parquet` / `journeys_touches_gp.parquet`).
+    #[arg(long)]
+    pub touches: PathBuf,
+    /// Lag in whole calendar days (as upstream) or exact fractional days.
+    #[arg(long, value_enum, default_value = "calendar")]
+    pub lag: LagArg,
+    /// Conversions dated within this many days before --as-of count.
+    #[arg(long, default_value_t = 180)]
+    pub window_days: u32,
+    /// End of the conversion window, YYYY-MM-DD (default: the latest conversion date).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Gnosis Pay: group by identity role too.
+    #[arg(long)]
+    pub by_role: bool,
+    /// Position-based weights first,middle,last (summing to 1).
+    #[arg(long, default_value = "0.4,0.2,0.4")]
+    pub position_weights: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LagArg {
+    Calendar,
+    Exact,
+}
+
+impl JourneyArgs {
+    fn load(&self) -> Result<Journeys> {
+        let conversions = extract::read_conversions(&self.conversions.display().to_string(), read_bytes(&self.conversions)?)?;
+        let touches_name = self.touches.display().to_string();
+        let touches = extract::read_touches(&touches_name, read_bytes(&self.touches)?)?;
+        Ok(Journeys::new(&conversions, &touches, &touches_name)?)
+    }
+
+    fn lag(&self) -> LagMode {
+        match self.lag {
+            LagArg::Calendar => LagMode::Calendar,
+            LagArg::Exact => LagMode::Exact,
+        }
+    }
+
+    fn as_of(&self) -> Result<Option<i32>> {
+        Ok(self.as_of.as_deref().map(|d| parse_date("as_of", d)).transpose()?)
+    }
+
+    fn position(&self) -> Result<PositionWeights> {
+        let parts = parse_list::<f64>("--position-weights", &self.position_weights)?;
+        let [first, middle, last] = parts[..] else {
+            bail!("--position-weights needs three numbers first,middle,last; got `{}`", self.position_weights);
+        };
+        Ok(PositionWeights { first, middle, last })
+    }
+}
+
+/// Parses a comma-separated list, naming the option in errors.
+pub fn parse_list<T: std::str::FromStr>(option: &str, text: &str) -> Result<Vec<T>> {
+    text.split(',')
+        .map(|p| p.trim().parse::<T>().map_err(|_| anyhow::anyhow!("{option}: `{p}` is not a valid value")))
+        .collect()
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttributeArgs {
+    #[command(flatten)]
+    pub journeys: JourneyArgs,
+    /// Touches up to this many days (to the second) before the conversion count.
+    #[arg(long, default_value_t = 30)]
+    pub lookback_days: u32,
+    /// True half-life of the time-decay kernel, in days: weight 2^(−lag/H). The default (7).
+    #[arg(long, conflicts_with = "efold_days")]
+    pub half_life_days: Option<f64>,
+    /// E-folding time of the upstream kernel, in days: weight exp(−lag/T); 7 reproduces the marts.
+    #[arg(long)]
+    pub efold_days: Option<f64>,
+    /// Print each conversion's credit per event kind instead of the group sums.
+    #[arg(long)]
+    pub per_conversion: bool,
+}
+
+pub fn attribute(args: &AttributeArgs, out: &mut impl std::io::Write) -> Result<()> {
+    let j = args.journeys.load()?;
+    let kernel = match (args.half_life_days, args.efold_days) {
+        (_, Some(efold_days)) => DecayKernel::EFolding { efold_days },
+        (h, None) => DecayKernel::HalfLife { half_life_days: h.unwrap_or(7.0) },
+    };
+    let params = AttributionParams {
+        lookback_days: args.lookback_days,
+        window_days: args.journeys.window_days,
+        as_of: args.journeys.as_of()?,
+        kernel,
+        lag: args.journeys.lag(),
+        position: args.journeys.position()?,
+        by_role: args.journeys.by_role,
+        per_conversion: args.per_conversion,
+    };
+    let result = attribution::attribute(&j, &params)?;
+    tracing::info!(
+        conversions = j.conversions(),
+        touches = j.touches(),
+        window = %format!("{}..={}", format_date(result.window_start), format_date(result.as_of)),
+        "attributed"
+    );
+    let table = if let Some(per) = &result.per_conversion {
+        let mut t = Table::new(vec!["conversion_id", "event_kind", "n_touches", "first_touch", "last_touch", "linear", "time_decay", "position_based"]);
+        for p in per {
+            t.push(vec![p.conversion_id.into(), p.event_kind.as_str().into(), p.n_touches.into(), p.first_touch.into(), p.last_touch.into(), p.linear.into(), p.time_decay.into(), p.position_based.into()]);
+        }
+        t
+    } else {
+        let by_role = result.rows.iter().any(|r| r.identity_role.is_some());
+        let mut cols = vec!["conversion_kind"];
+        if by_role {
+            cols.push("identity_role");
+        }
+        cols.extend(["event_kind", "conversions_with_touch", "first_touch", "last_touch", "linear", "time_decay", "position_based", "total_conversions"]);
+        let mut t = Table::new(cols);
+        for r in &result.rows {
+            let mut row: Vec<Cell> = vec![r.conversion_kind.as_str().into()];
+            if by_role {
+                row.push(r.identity_role.clone().into());
+            }
+            row.extend([
+                r.event_kind.as_str().into(),
+                r.conversions_with_touch.into(),
+                r.first_touch.into(),
+                r.last_touch.into(),
+                r.linear.into(),
+                r.time_decay.into(),
+                r.position_based.into(),
+                r.total_conversions.into(),
+            ]);
+            t.push(row);
+        }
+        t
+    };
+    table.write(args.journeys.format, out)
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub journeys: JourneyArgs,
+    /// Lookbacks in days, increasing.
+    #[arg(long, default_value = "7,14,30,60")]
+    pub lookbacks: String,
+    /// Half-lives in days (or e-folding times with --efold).
+    #[arg(long, default_value = "1,3,7,14,30")]
+    pub half_lives: String,
+    /// Treat --half-lives as e-folding times (the upstream kernel).
+    #[arg(long)]
+    pub efold: bool,
+    /// Rule whose ranking of event kinds is compared across the grid.
+    #[arg(long, value_enum, default_value = "time-decay")]
+    pub rank_by: RuleArg,
+    /// Print the rank flips against the first cell instead of the credits.
+    #[arg(long)]
+    pub flips: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RuleArg {
+    FirstTouch,
+    LastTouch,
+    Linear,
+    TimeDecay,
+    PositionBased,
+}
+
+impl From<RuleArg> for Rule {
+    fn from(r: RuleArg) -> Self {
+        match r {
+            RuleArg::FirstTouch => Self::FirstTouch,
+            RuleArg::LastTouch => Self::LastTouch,
+            RuleArg::Linear => Self::Linear,
+            RuleArg::TimeDecay => Self::TimeDecay,
+            RuleArg::PositionBased => Self::PositionBased,
+        }
+    }
+}
+
+pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
+    let j = args.journeys.load()?;
+    let kernels: Vec<DecayKernel> = parse_list::<f64>("--half-lives", &args.half_lives)?
+        .into_iter()
+        .map(|d| if args.efold { DecayKernel::EFolding { efold_days: d } } else { DecayKernel::HalfLife { half_life_days: d } })
+        .collect();
+    let params = SweepParams {
+        lookbacks_days: parse_list("--lookbacks", &args.lookbacks)?,
+        kernels,
+        window_days: args.journeys.window_days,
+        as_of: args.journeys.as_of()?,
+        lag: args.journeys.lag(),
+        position: args.journeys.position()?,
+        by_role: args.journeys.by_role,
+        rank_by: args.rank_by.into(),
+        reference_cell: 0,
+    };
+    let result = attribution::sweep(&j, &params)?;
+    let kernel_col = if args.efold { "efold_days" } else { "half_life_days" };
+    let mut t;
+    if args.flips {
+        t = Table::new(vec!["lookback_days", kernel_col, "conversion_kind", "identity_role", "leader", "reference_leader", "leader_changed", "inversions"]);
+        for f in &result.rank_flips {
+            let cell = &result.cells[f.cell];
+            t.push(vec![
+                cell.lookback_days.into(),
+                cell.kernel.days().into(),
+                f.conversion_kind.as_str().into(),
+                f.identity_role.clone().into(),
+                f.leader.as_str().into(),
+                f.reference_leader.as_str().into(),
+                f.leader_changed.into(),
+                f.inversions.into(),
+            ]);
+        }
+    } else {
+        t = Table::new(vec!["lookback_days", kernel_col, "conversion_kind", "identity_role", "event_kind", "conversions_with_touch", "first_touch", "last_touch", "linear", "time_decay", "position_based", "total_conversions"]);
+        for cell in &result.cells {
+            for r in &cell.rows {
+                t.push(vec![
+                    cell.lookback_days.into(),
+                    cell.kernel.days().into(),
+                    r.conversion_kind.as_str().into(),
+                    r.identity_role.clone().into(),
+                    r.event_kind.as_str().into(),
+                    r.conversions_with_touch.into(),
+                    r.first_touch.into(),
+                    r.last_touch.into(),
+                    r.linear.into(),
+                    r.time_decay.into(),
+                    r.position_based.into(),
+                    r.total_conversions.into(),
+                ]);
+            }
+        }
+    }
+    t.write(args.journeys.format, out)
+}
