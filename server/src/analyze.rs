@@ -58,7 +58,10 @@ pub enum LagArg {
 
 impl JourneyArgs {
     fn load(&self) -> Result<Journeys> {
-        let conversions = extract::read_conversions(&self.conversions.display().to_string(), read_bytes(&self.conversions)?)?;
+        let conversions = extract::read_conversions(
+            &self.conversions.display().to_string(),
+            read_bytes(&self.conversions)?,
+        )?;
         let touches_name = self.touches.display().to_string();
         let touches = extract::read_touches(&touches_name, read_bytes(&self.touches)?)?;
         Ok(Journeys::new(&conversions, &touches, &touches_name)?)
@@ -72,22 +75,37 @@ impl JourneyArgs {
     }
 
     fn as_of(&self) -> Result<Option<i32>> {
-        Ok(self.as_of.as_deref().map(|d| parse_date("as_of", d)).transpose()?)
+        Ok(self
+            .as_of
+            .as_deref()
+            .map(|d| parse_date("as_of", d))
+            .transpose()?)
     }
 
     fn position(&self) -> Result<PositionWeights> {
         let parts = parse_list::<f64>("--position-weights", &self.position_weights)?;
         let [first, middle, last] = parts[..] else {
-            bail!("--position-weights needs three numbers first,middle,last; got `{}`", self.position_weights);
+            bail!(
+                "--position-weights needs three numbers first,middle,last; got `{}`",
+                self.position_weights
+            );
         };
-        Ok(PositionWeights { first, middle, last })
+        Ok(PositionWeights {
+            first,
+            middle,
+            last,
+        })
     }
 }
 
 /// Parses a comma-separated list, naming the option in errors.
 pub fn parse_list<T: std::str::FromStr>(option: &str, text: &str) -> Result<Vec<T>> {
     text.split(',')
-        .map(|p| p.trim().parse::<T>().map_err(|_| anyhow::anyhow!("{option}: `{p}` is not a valid value")))
+        .map(|p| {
+            p.trim()
+                .parse::<T>()
+                .map_err(|_| anyhow::anyhow!("{option}: `{p}` is not a valid value"))
+        })
         .collect()
 }
 
@@ -113,7 +131,9 @@ pub fn attribute(args: &AttributeArgs, out: &mut impl std::io::Write) -> Result<
     let j = args.journeys.load()?;
     let kernel = match (args.half_life_days, args.efold_days) {
         (_, Some(efold_days)) => DecayKernel::EFolding { efold_days },
-        (h, None) => DecayKernel::HalfLife { half_life_days: h.unwrap_or(7.0) },
+        (h, None) => DecayKernel::HalfLife {
+            half_life_days: h.unwrap_or(7.0),
+        },
     };
     let params = AttributionParams {
         lookback_days: args.lookback_days,
@@ -133,9 +153,27 @@ pub fn attribute(args: &AttributeArgs, out: &mut impl std::io::Write) -> Result<
         "attributed"
     );
     let table = if let Some(per) = &result.per_conversion {
-        let mut t = Table::new(vec!["conversion_id", "event_kind", "n_touches", "first_touch", "last_touch", "linear", "time_decay", "position_based"]);
+        let mut t = Table::new(vec![
+            "conversion_id",
+            "event_kind",
+            "n_touches",
+            "first_touch",
+            "last_touch",
+            "linear",
+            "time_decay",
+            "position_based",
+        ]);
         for p in per {
-            t.push(vec![p.conversion_id.into(), p.event_kind.as_str().into(), p.n_touches.into(), p.first_touch.into(), p.last_touch.into(), p.linear.into(), p.time_decay.into(), p.position_based.into()]);
+            t.push(vec![
+                p.conversion_id.into(),
+                p.event_kind.as_str().into(),
+                p.n_touches.into(),
+                p.first_touch.into(),
+                p.last_touch.into(),
+                p.linear.into(),
+                p.time_decay.into(),
+                p.position_based.into(),
+            ]);
         }
         t
     } else {
@@ -144,7 +182,16 @@ pub fn attribute(args: &AttributeArgs, out: &mut impl std::io::Write) -> Result<
         if by_role {
             cols.push("identity_role");
         }
-        cols.extend(["event_kind", "conversions_with_touch", "first_touch", "last_touch", "linear", "time_decay", "position_based", "total_conversions"]);
+        cols.extend([
+            "event_kind",
+            "conversions_with_touch",
+            "first_touch",
+            "last_touch",
+            "linear",
+            "time_decay",
+            "position_based",
+            "total_conversions",
+        ]);
         let mut t = Table::new(cols);
         for r in &result.rows {
             let mut row: Vec<Cell> = vec![r.conversion_kind.as_str().into()];
@@ -214,7 +261,13 @@ pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
     let j = args.journeys.load()?;
     let kernels: Vec<DecayKernel> = parse_list::<f64>("--half-lives", &args.half_lives)?
         .into_iter()
-        .map(|d| if args.efold { DecayKernel::EFolding { efold_days: d } } else { DecayKernel::HalfLife { half_life_days: d } })
+        .map(|d| {
+            if args.efold {
+                DecayKernel::EFolding { efold_days: d }
+            } else {
+                DecayKernel::HalfLife { half_life_days: d }
+            }
+        })
         .collect();
     let params = SweepParams {
         lookbacks_days: parse_list("--lookbacks", &args.lookbacks)?,
@@ -228,10 +281,23 @@ pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
         reference_cell: 0,
     };
     let result = attribution::sweep(&j, &params)?;
-    let kernel_col = if args.efold { "efold_days" } else { "half_life_days" };
+    let kernel_col = if args.efold {
+        "efold_days"
+    } else {
+        "half_life_days"
+    };
     let mut t;
     if args.flips {
-        t = Table::new(vec!["lookback_days", kernel_col, "conversion_kind", "identity_role", "leader", "reference_leader", "leader_changed", "inversions"]);
+        t = Table::new(vec![
+            "lookback_days",
+            kernel_col,
+            "conversion_kind",
+            "identity_role",
+            "leader",
+            "reference_leader",
+            "leader_changed",
+            "inversions",
+        ]);
         for f in &result.rank_flips {
             let cell = &result.cells[f.cell];
             t.push(vec![
@@ -246,7 +312,20 @@ pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
             ]);
         }
     } else {
-        t = Table::new(vec!["lookback_days", kernel_col, "conversion_kind", "identity_role", "event_kind", "conversions_with_touch", "first_touch", "last_touch", "linear", "time_decay", "position_based", "total_conversions"]);
+        t = Table::new(vec![
+            "lookback_days",
+            kernel_col,
+            "conversion_kind",
+            "identity_role",
+            "event_kind",
+            "conversions_with_touch",
+            "first_touch",
+            "last_touch",
+            "linear",
+            "time_decay",
+            "position_based",
+            "total_conversions",
+        ]);
         for cell in &result.cells {
             for r in &cell.rows {
                 t.push(vec![

@@ -34,7 +34,10 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("MENSURA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MENSURA_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -48,11 +51,20 @@ fn main() -> ExitCode {
                 eprintln!("{} matches the generator", args.out.display());
                 Ok(())
             } else {
-                anyhow::bail!("{} does not match the generator (rerun `mensura sample --out {}`): {}", args.out.display(), args.out.display(), d.join(", "))
+                anyhow::bail!(
+                    "{} does not match the generator (rerun `mensura sample --out {}`): {}",
+                    args.out.display(),
+                    args.out.display(),
+                    d.join(", ")
+                )
             }
         }),
         Command::Sample(args) => sample::run(args).map(|m| {
-            eprintln!("wrote {} extracts and manifest.json to {}", m.files.len(), args.out.display());
+            eprintln!(
+                "wrote {} extracts and manifest.json to {}",
+                m.files.len(),
+                args.out.display()
+            );
         }),
     };
     let _ = out.flush();

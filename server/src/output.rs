@@ -53,7 +53,11 @@ impl From<i64> for Cell {
 }
 impl From<f64> for Cell {
     fn from(v: f64) -> Self {
-        if v.is_finite() { Self::Float(v) } else { Self::Null }
+        if v.is_finite() {
+            Self::Float(v)
+        } else {
+            Self::Null
+        }
     }
 }
 impl<T: Into<Cell>> From<Option<T>> for Cell {
@@ -98,7 +102,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(columns: Vec<&'static str>) -> Self {
-        Self { columns, rows: Vec::new() }
+        Self {
+            columns,
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -122,7 +129,12 @@ impl Table {
                     .rows
                     .iter()
                     .map(|row| {
-                        let obj: Map<String, Value> = self.columns.iter().zip(row).map(|(c, v)| ((*c).to_owned(), v.json())).collect();
+                        let obj: Map<String, Value> = self
+                            .columns
+                            .iter()
+                            .zip(row)
+                            .map(|(c, v)| ((*c).to_owned(), v.json()))
+                            .collect();
                         Value::Object(obj)
                     })
                     .collect();
@@ -130,9 +142,20 @@ impl Table {
                 writeln!(out)?;
             }
             Format::Table => {
-                let texts: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
+                let texts: Vec<Vec<String>> = self
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(Cell::text).collect())
+                    .collect();
                 let widths: Vec<usize> = (0..self.columns.len())
-                    .map(|i| texts.iter().map(|r| r[i].chars().count()).chain([self.columns[i].len()]).max().unwrap_or(0))
+                    .map(|i| {
+                        texts
+                            .iter()
+                            .map(|r| r[i].chars().count())
+                            .chain([self.columns[i].len()])
+                            .max()
+                            .unwrap_or(0)
+                    })
                     .collect();
                 let numeric: Vec<bool> = (0..self.columns.len())
                     .map(|i| self.rows.iter().all(|r| !matches!(r[i], Cell::Str(_))))
@@ -141,13 +164,27 @@ impl Table {
                     cells
                         .iter()
                         .enumerate()
-                        .map(|(i, c)| if numeric[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+                        .map(|(i, c)| {
+                            if numeric[i] {
+                                format!("{c:>w$}", w = widths[i])
+                            } else {
+                                format!("{c:<w$}", w = widths[i])
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join("  ")
                 };
                 let header: Vec<String> = self.columns.iter().map(|c| (*c).to_owned()).collect();
                 writeln!(out, "{}", line(&header).trim_end())?;
-                writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
+                writeln!(
+                    out,
+                    "{}",
+                    widths
+                        .iter()
+                        .map(|w| "-".repeat(*w))
+                        .collect::<Vec<_>>()
+                        .join("  ")
+                )?;
                 for row in &texts {
                     writeln!(out, "{}", line(row).trim_end())?;
                 }
@@ -177,11 +214,17 @@ mod tests {
     #[test]
     fn formats() {
         let t = sample();
-        assert_eq!(render(&t, Format::Csv), "kind,credit,n\ntopup,0.1,3\n\"a,b\",,10\n");
+        assert_eq!(
+            render(&t, Format::Csv),
+            "kind,credit,n\ntopup,0.1,3\n\"a,b\",,10\n"
+        );
         assert_eq!(
             render(&t, Format::Json),
             "[\n  {\n    \"kind\": \"topup\",\n    \"credit\": 0.1,\n    \"n\": 3\n  },\n  {\n    \"kind\": \"a,b\",\n    \"credit\": null,\n    \"n\": 10\n  }\n]\n"
         );
-        assert_eq!(render(&t, Format::Table), "kind   credit   n\n-----  ------  --\ntopup     0.1   3\na,b           10\n");
+        assert_eq!(
+            render(&t, Format::Table),
+            "kind   credit   n\n-----  ------  --\ntopup     0.1   3\na,b            10\n"
+        );
     }
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use mensura_engine::date::{days_from_civil, format_date};
-use mensura_engine::extract::{WriteOptions, write_conversions, write_funnel_events, write_spine, write_touches};
+use mensura_engine::extract::{
+    WriteOptions, write_conversions, write_funnel_events, write_spine, write_touches,
+};
 use mensura_engine::synth::{self, JourneySpec};
 use mensura_engine::table::Sector;
 
@@ -34,7 +36,14 @@ pub struct SampleArgs {
 }
 
 /// Holiday Mondays of the seed `mmm_holiday_weeks`.
-const HOLIDAY_WEEKS: &[(i32, u32, u32)] = &[(2024, 12, 23), (2024, 12, 30), (2025, 4, 21), (2025, 12, 22), (2025, 12, 29), (2026, 4, 6)];
+const HOLIDAY_WEEKS: &[(i32, u32, u32)] = &[
+    (2024, 12, 23),
+    (2024, 12, 30),
+    (2025, 4, 21),
+    (2025, 12, 22),
+    (2025, 12, 29),
+    (2026, 4, 6),
+];
 /// Fork dates of the seed `mmm_hardfork_steps`.
 const FORKS: &[(i32, u32, u32)] = &[(2024, 3, 13), (2025, 5, 7)];
 /// Lookbacks the sample touch extracts support (the longest bounds the offsets).
@@ -61,8 +70,22 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
             max_lookback_days: max_lookback,
             ..JourneySpec::default()
         });
-        as_of = as_of.max(conversions.conversion_date.iter().copied().max().unwrap_or(start));
-        files.push((format!("conversions_{tag}.parquet"), "conversions", tag, conversions.len(), Vec::new(), write_conversions(&conversions, &WriteOptions::default())));
+        as_of = as_of.max(
+            conversions
+                .conversion_date
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(start),
+        );
+        files.push((
+            format!("conversions_{tag}.parquet"),
+            "conversions",
+            tag,
+            conversions.len(),
+            Vec::new(),
+            write_conversions(&conversions, &WriteOptions::default()),
+        ));
         files.push((
             format!("journeys_touches_{tag}.parquet"),
             "journeys_touches",
@@ -73,11 +96,37 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
         ));
     }
     let events = synth::funnel_events(args.seed + 2, args.funnel_users, start, days);
-    files.push(("funnel_events_ga.parquet".into(), "funnel_events", "ga", events.len(), Vec::new(), write_funnel_events(&events, &WriteOptions::default())));
-    let holidays: Vec<i32> = HOLIDAY_WEEKS.iter().map(|&(y, m, d)| days_from_civil(y, m, d)).collect();
-    let forks: Vec<i32> = FORKS.iter().map(|&(y, m, d)| days_from_civil(y, m, d)).collect();
-    let spine = synth::spine(args.seed + 3, days_from_civil(2024, 6, 17), 105, &holidays, &forks);
-    files.push(("mmm_spine_weekly.parquet".into(), "mmm_spine_weekly", "mmm", spine.week.len(), Vec::new(), write_spine(&spine, &WriteOptions::default())));
+    files.push((
+        "funnel_events_ga.parquet".into(),
+        "funnel_events",
+        "ga",
+        events.len(),
+        Vec::new(),
+        write_funnel_events(&events, &WriteOptions::default()),
+    ));
+    let holidays: Vec<i32> = HOLIDAY_WEEKS
+        .iter()
+        .map(|&(y, m, d)| days_from_civil(y, m, d))
+        .collect();
+    let forks: Vec<i32> = FORKS
+        .iter()
+        .map(|&(y, m, d)| days_from_civil(y, m, d))
+        .collect();
+    let spine = synth::spine(
+        args.seed + 3,
+        days_from_civil(2024, 6, 17),
+        105,
+        &holidays,
+        &forks,
+    );
+    files.push((
+        "mmm_spine_weekly.parquet".into(),
+        "mmm_spine_weekly",
+        "mmm",
+        spine.week.len(),
+        Vec::new(),
+        write_spine(&spine, &WriteOptions::default()),
+    ));
 
     let as_of_date = format_date(as_of);
     let mut manifest = Manifest {
@@ -111,9 +160,18 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
 /// The differences between `dir` and what [`run`] would write for `args` (names and bytes).
 pub fn differences(dir: &Path, args: &SampleArgs) -> Result<Vec<String>> {
     let tmp = std::env::temp_dir().join(format!("mensura-sample-check-{}", std::process::id()));
-    let fresh = run(&SampleArgs { out: tmp.clone(), check: false, ..args.clone() })?;
+    let fresh = run(&SampleArgs {
+        out: tmp.clone(),
+        check: false,
+        ..args.clone()
+    })?;
     let mut differences = Vec::new();
-    for f in fresh.files.iter().map(|f| f.name.as_str()).chain(["manifest.json"]) {
+    for f in fresh
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(["manifest.json"])
+    {
         let a = std::fs::read(tmp.join(f))?;
         match std::fs::read(dir.join(f)) {
             Ok(b) if a == b => {}

@@ -8,7 +8,9 @@ use std::hint::black_box;
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use mensura_engine::attribution::{AttributionParams, DecayKernel, Journeys, Rule, SweepParams, attribute, sweep};
+use mensura_engine::attribution::{
+    AttributionParams, DecayKernel, Journeys, Rule, SweepParams, attribute, sweep,
+};
 use mensura_engine::extract::{TouchExtract, WriteOptions, read_touches, write_touches};
 use mensura_engine::synth::{self, JourneySpec};
 use mensura_engine::table::Sector;
@@ -29,7 +31,15 @@ fn journeys(touches: usize) -> Journeys {
         conversions: touches * 100 / 420,
         ..JourneySpec::default()
     });
-    Journeys::new(&conversions, &TouchExtract { touches: t, max_lookback_days: 60 }, "bench").expect("valid sample")
+    Journeys::new(
+        &conversions,
+        &TouchExtract {
+            touches: t,
+            max_lookback_days: 60,
+        },
+        "bench",
+    )
+    .expect("valid sample")
 }
 
 fn bench_attribution(c: &mut Criterion) {
@@ -40,7 +50,9 @@ fn bench_attribution(c: &mut Criterion) {
         group.throughput(Throughput::Elements(j.touches() as u64));
         let params = AttributionParams {
             lookback_days: 30,
-            kernel: DecayKernel::HalfLife { half_life_days: 7.0 },
+            kernel: DecayKernel::HalfLife {
+                half_life_days: 7.0,
+            },
             ..AttributionParams::default()
         };
         group.bench_with_input(BenchmarkId::new("all_rules_30d", size), &j, |b, j| {
@@ -48,7 +60,9 @@ fn bench_attribution(c: &mut Criterion) {
         });
         let grid = SweepParams {
             lookbacks_days: vec![7, 14, 30, 60],
-            kernels: [1.0, 3.0, 7.0, 14.0, 30.0].map(|h| DecayKernel::HalfLife { half_life_days: h }).to_vec(),
+            kernels: [1.0, 3.0, 7.0, 14.0, 30.0]
+                .map(|h| DecayKernel::HalfLife { half_life_days: h })
+                .to_vec(),
             window_days: 180,
             as_of: None,
             lag: Default::default(),
@@ -67,12 +81,23 @@ fn bench_attribution(c: &mut Criterion) {
 fn bench_decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     group.sample_size(10);
-    let (conversions, touches) = synth::journeys(&JourneySpec { seed: 11, conversions: 1_000_000 * 100 / 420, ..JourneySpec::default() });
+    let (conversions, touches) = synth::journeys(&JourneySpec {
+        seed: 11,
+        conversions: 1_000_000 * 100 / 420,
+        ..JourneySpec::default()
+    });
     let bytes = Bytes::from(write_touches(&touches, 60, &WriteOptions::default()));
     group.throughput(Throughput::Elements(touches.len() as u64));
-    group.bench_function("touches_1m", |b| b.iter(|| black_box(read_touches("bench", bytes.clone()).expect("valid"))));
-    let extract = TouchExtract { touches, max_lookback_days: 60 };
-    group.bench_function("journeys_new_1m", |b| b.iter(|| black_box(Journeys::new(&conversions, &extract, "bench").expect("valid"))));
+    group.bench_function("touches_1m", |b| {
+        b.iter(|| black_box(read_touches("bench", bytes.clone()).expect("valid")))
+    });
+    let extract = TouchExtract {
+        touches,
+        max_lookback_days: 60,
+    };
+    group.bench_function("journeys_new_1m", |b| {
+        b.iter(|| black_box(Journeys::new(&conversions, &extract, "bench").expect("valid")))
+    });
     group.finish();
 }
 

@@ -69,7 +69,10 @@ impl DecayKernel {
         if days.is_finite() && days > 0.0 {
             Ok(())
         } else {
-            Err(Error::param(name, format!("must be a positive number of days, got {days}")))
+            Err(Error::param(
+                name,
+                format!("must be a positive number of days, got {days}"),
+            ))
         }
     }
 
@@ -113,8 +116,14 @@ impl Default for PositionWeights {
 
 impl PositionWeights {
     fn validate(&self) -> Result<()> {
-        let Self { first, middle, last } = *self;
-        let all_ok = [first, middle, last].iter().all(|w| w.is_finite() && *w >= 0.0);
+        let Self {
+            first,
+            middle,
+            last,
+        } = *self;
+        let all_ok = [first, middle, last]
+            .iter()
+            .all(|w| w.is_finite() && *w >= 0.0);
         if !all_ok || ((first + middle + last) - 1.0).abs() > 1e-9 || first + last <= 0.0 {
             return Err(Error::param(
                 "position_weights",
@@ -186,7 +195,9 @@ impl Default for AttributionParams {
             lookback_days: 30,
             window_days: 180,
             as_of: None,
-            kernel: DecayKernel::HalfLife { half_life_days: 7.0 },
+            kernel: DecayKernel::HalfLife {
+                half_life_days: 7.0,
+            },
             lag: LagMode::Calendar,
             position: PositionWeights::default(),
             by_role: false,
@@ -294,7 +305,11 @@ impl Journeys {
     /// Joins `touches` to `conversions` by `conversion_id`, checking that every touch belongs to a
     /// known conversion and that its `lag_days` agrees with its offset. `touches_file` names the
     /// touch extract in errors.
-    pub fn new(conversions: &Conversions, touches: &TouchExtract, touches_file: &str) -> Result<Self> {
+    pub fn new(
+        conversions: &Conversions,
+        touches: &TouchExtract,
+        touches_file: &str,
+    ) -> Result<Self> {
         let n = conversions.len();
         let t = &touches.touches;
         let bad = |column: &str, row: usize, detail: String| Error::InvalidValue {
@@ -304,11 +319,20 @@ impl Journeys {
             detail,
         };
         // Conversion id -> row. Publishers assign dense ids in row order; fall back to a lookup.
-        let dense = conversions.conversion_id.iter().enumerate().all(|(i, &id)| id as usize == i);
+        let dense = conversions
+            .conversion_id
+            .iter()
+            .enumerate()
+            .all(|(i, &id)| id as usize == i);
         let lookup: std::collections::HashMap<u32, u32> = if dense {
             std::collections::HashMap::new()
         } else {
-            conversions.conversion_id.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect()
+            conversions
+                .conversion_id
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect()
         };
         let mut row_of = Vec::with_capacity(t.len());
         for (row, &id) in t.conversion_id.iter().enumerate() {
@@ -346,7 +370,11 @@ impl Journeys {
             let seg = &mut order[start[c] as usize..start[c + 1] as usize];
             seg.sort_unstable_by_key(|&i| {
                 let i = i as usize;
-                (t.touch_offset_s[i], kind_rank[t.event_kind.codes[i] as usize], i)
+                (
+                    t.touch_offset_s[i],
+                    kind_rank[t.event_kind.codes[i] as usize],
+                    i,
+                )
             });
         }
         // Re-code event kinds so that code order is name order.
@@ -362,12 +390,15 @@ impl Journeys {
                 let off = t.touch_offset_s[i];
                 let lag = t.lag_days[i];
                 let ts = conversions.conversion_ts[c];
-                let expected = conversions.conversion_date[c] - crate::date::date_of_ts(ts - i64::from(off));
+                let expected =
+                    conversions.conversion_date[c] - crate::date::date_of_ts(ts - i64::from(off));
                 if i32::from(lag) != expected {
                     return Err(bad(
                         crate::extract::col::LAG_DAYS,
                         i,
-                        format!("lag_days {lag} disagrees with touch_offset_s {off} (expected {expected})"),
+                        format!(
+                            "lag_days {lag} disagrees with touch_offset_s {off} (expected {expected})"
+                        ),
                     ));
                 }
                 max_lag_days = max_lag_days.max(lag);
@@ -383,7 +414,11 @@ impl Journeys {
         Ok(Self {
             sector: conversions.sector(),
             conversion_kinds: conversions.conversion_kind.values.clone(),
-            identity_roles: conversions.identity_role.as_ref().map(|r| r.values.clone()).unwrap_or_default(),
+            identity_roles: conversions
+                .identity_role
+                .as_ref()
+                .map(|r| r.values.clone())
+                .unwrap_or_default(),
             event_kinds,
             conv_id: conversions.conversion_id.clone(),
             conv_kind: conversions.conversion_kind.codes.clone(),
@@ -546,42 +581,63 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(
-        j: &Journeys,
-        lookbacks_days: &[u32],
-        kernels: &[DecayKernel],
-        lag: LagMode,
-        position: PositionWeights,
-        window_days: u32,
-        as_of: Option<i32>,
-        by_role: bool,
-    ) -> Result<Self> {
+    fn new(j: &Journeys, grid: &SweepParams) -> Result<Self> {
+        let SweepParams {
+            lookbacks_days,
+            kernels,
+            lag,
+            position,
+            window_days,
+            as_of,
+            by_role,
+            ..
+        } = grid;
+        let (lag, position, window_days, as_of, by_role) =
+            (*lag, *position, *window_days, *as_of, *by_role);
         for &l in lookbacks_days {
             if l == 0 || l > j.max_lookback_days {
                 return Err(Error::param(
                     "lookback_days",
-                    format!("{l} is outside 1..={} (the extract's longest lookback)", j.max_lookback_days),
+                    format!(
+                        "{l} is outside 1..={} (the extract's longest lookback)",
+                        j.max_lookback_days
+                    ),
                 ));
             }
         }
         if lookbacks_days.windows(2).any(|w| w[1] <= w[0]) {
-            return Err(Error::param("lookback_days", "lookbacks must be strictly increasing"));
+            return Err(Error::param(
+                "lookback_days",
+                "lookbacks must be strictly increasing",
+            ));
         }
         if lookbacks_days.is_empty() || kernels.is_empty() {
-            return Err(Error::param("grid", "needs at least one lookback and one kernel"));
+            return Err(Error::param(
+                "grid",
+                "needs at least one lookback and one kernel",
+            ));
         }
         for k in kernels {
             k.validate()?;
         }
         position.validate()?;
         let as_of = as_of.or_else(|| j.latest_conversion_date()).unwrap_or(0);
-        let window_start = as_of - i32::try_from(window_days).map_err(|_| Error::param("window_days", "too large"))?;
+        let window_start = as_of
+            - i32::try_from(window_days).map_err(|_| Error::param("window_days", "too large"))?;
         let by_role = by_role && j.sector == Sector::Gp;
-        let n_roles = if by_role { j.identity_roles.len().max(1) } else { 1 };
+        let n_roles = if by_role {
+            j.identity_roles.len().max(1)
+        } else {
+            1
+        };
         let weight_table = match lag {
             LagMode::Calendar => kernels
                 .iter()
-                .map(|k| (0..=j.max_lag_days).map(|lag| k.weight(f64::from(lag))).collect())
+                .map(|k| {
+                    (0..=j.max_lag_days)
+                        .map(|lag| k.weight(f64::from(lag)))
+                        .collect()
+                })
                 .collect(),
             LagMode::Exact => Vec::new(),
         };
@@ -819,16 +875,7 @@ fn run(j: &Journeys, plan: &Plan, mut emit: impl FnMut(usize, usize, usize, &Scr
 
 /// Attribution of every tracked conversion in the window, summed per group.
 pub fn attribute(j: &Journeys, params: &AttributionParams) -> Result<Attribution> {
-    let plan = Plan::new(
-        j,
-        &[params.lookback_days],
-        &[params.kernel],
-        params.lag,
-        params.position,
-        params.window_days,
-        params.as_of,
-        params.by_role,
-    )?;
+    let plan = Plan::new(j, &SweepParams::single(params))?;
     let nk = j.event_kinds.len();
     let mut acc = Accumulators::new(plan.n_groups * nk, plan.n_groups * nk);
     let mut per_conversion = params.per_conversion.then(Vec::new);
@@ -890,7 +937,9 @@ fn kind_totals(j: &Journeys, plan: &Plan, totals: &Totals, li: usize) -> Vec<Kin
             }
         })
         .collect();
-    list.sort_by(|a, b| (&a.conversion_kind, &a.identity_role).cmp(&(&b.conversion_kind, &b.identity_role)));
+    list.sort_by(|a, b| {
+        (&a.conversion_kind, &a.identity_role).cmp(&(&b.conversion_kind, &b.identity_role))
+    });
     list
 }
 
@@ -925,7 +974,11 @@ fn collect_rows(
         }
     }
     rows.sort_by(|a, b| {
-        (&a.conversion_kind, &a.identity_role, &a.event_kind).cmp(&(&b.conversion_kind, &b.identity_role, &b.event_kind))
+        (&a.conversion_kind, &a.identity_role, &a.event_kind).cmp(&(
+            &b.conversion_kind,
+            &b.identity_role,
+            &b.event_kind,
+        ))
     });
     rows
 }
@@ -946,6 +999,23 @@ pub struct SweepParams {
     pub rank_by: Rule,
     /// Index into the grid (lookback-major: `li * kernels.len() + ki`) of the reference cell.
     pub reference_cell: usize,
+}
+
+impl SweepParams {
+    /// The one-cell grid of a single attribution run.
+    fn single(p: &AttributionParams) -> Self {
+        Self {
+            lookbacks_days: vec![p.lookback_days],
+            kernels: vec![p.kernel],
+            window_days: p.window_days,
+            as_of: p.as_of,
+            lag: p.lag,
+            position: p.position,
+            by_role: p.by_role,
+            rank_by: Rule::default(),
+            reference_cell: 0,
+        }
+    }
 }
 
 /// One cell of the sweep grid.
@@ -984,19 +1054,16 @@ pub struct Sweep {
 
 /// Attribution over a grid of lookbacks × kernels in one pass over the touches.
 pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
-    let plan = Plan::new(
-        j,
-        &params.lookbacks_days,
-        &params.kernels,
-        params.lag,
-        params.position,
-        params.window_days,
-        params.as_of,
-        params.by_role,
-    )?;
+    let plan = Plan::new(j, params)?;
     let n_cells = params.lookbacks_days.len() * params.kernels.len();
     if params.reference_cell >= n_cells {
-        return Err(Error::param("reference_cell", format!("{} is outside the {n_cells}-cell grid", params.reference_cell)));
+        return Err(Error::param(
+            "reference_cell",
+            format!(
+                "{} is outside the {n_cells}-cell grid",
+                params.reference_cell
+            ),
+        ));
     }
     let nk = j.event_kinds.len();
     let nh = params.kernels.len();
@@ -1026,8 +1093,18 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
     for (li, &lookback_days) in params.lookbacks_days.iter().enumerate() {
         for (hi, &kernel) in params.kernels.iter().enumerate() {
             let base = (li * nh + hi) * width;
-            let rows = collect_rows(j, &plan, &acc.rules[li * width..(li + 1) * width], |i| acc.decay[base + i].value(), &totals.rows);
-            cells.push(SweepCell { lookback_days, kernel, rows });
+            let rows = collect_rows(
+                j,
+                &plan,
+                &acc.rules[li * width..(li + 1) * width],
+                |i| acc.decay[base + i].value(),
+                &totals.rows,
+            );
+            cells.push(SweepCell {
+                lookback_days,
+                kernel,
+                rows,
+            });
         }
     }
     let rank_flips = rank_flips(&cells, params.reference_cell, params.rank_by);
@@ -1066,9 +1143,17 @@ fn rank_flips(cells: &[SweepCell], reference: usize, rule: Rule) -> Vec<RankFlip
     for (ci, cell) in cells.iter().enumerate() {
         for ((conversion_kind, identity_role), m) in credits(cell) {
             let empty = BTreeMap::new();
-            let r = reference.get(&(conversion_kind.clone(), identity_role.clone())).unwrap_or(&empty);
-            let kinds: Vec<&String> = m.keys().chain(r.keys()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-            let value = |map: &BTreeMap<String, f64>, k: &String| map.get(k).copied().unwrap_or(0.0);
+            let r = reference
+                .get(&(conversion_kind.clone(), identity_role.clone()))
+                .unwrap_or(&empty);
+            let kinds: Vec<&String> = m
+                .keys()
+                .chain(r.keys())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let value =
+                |map: &BTreeMap<String, f64>, k: &String| map.get(k).copied().unwrap_or(0.0);
             let mut inversions = 0;
             for (x, a) in kinds.iter().enumerate() {
                 for b in &kinds[x + 1..] {

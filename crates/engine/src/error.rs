@@ -19,7 +19,9 @@ pub enum Error {
     UnsupportedCodec { file: String, codec: String },
 
     /// The file-level `mensura.schema_version` entry is missing or names a version we do not read.
-    #[error("{file}: schema version {found} is not supported (this engine reads version {supported})")]
+    #[error(
+        "{file}: schema version {found} is not supported (this engine reads version {supported})"
+    )]
     SchemaVersion {
         file: String,
         found: String,

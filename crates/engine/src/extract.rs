@@ -159,11 +159,13 @@ impl Decoded {
         self.batches
             .iter()
             .map(|b| {
-                b.column_by_name(name).cloned().ok_or_else(|| Error::MissingColumn {
-                    file: self.file.clone(),
-                    column: name.to_owned(),
-                    expected: expected.to_owned(),
-                })
+                b.column_by_name(name)
+                    .cloned()
+                    .ok_or_else(|| Error::MissingColumn {
+                        file: self.file.clone(),
+                        column: name.to_owned(),
+                        expected: expected.to_owned(),
+                    })
             })
             .collect()
     }
@@ -199,7 +201,11 @@ impl Decoded {
     }
 
     /// A non-null primitive column of exactly type `T`.
-    fn primitive<T: ArrowPrimitiveType>(&self, name: &str, expected: &str) -> Result<Vec<T::Native>> {
+    fn primitive<T: ArrowPrimitiveType>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<Vec<T::Native>> {
         let chunks = self.column(name, expected)?;
         if self.data_type(name) != Some(&T::DATA_TYPE) {
             return Err(self.wrong_type(name, expected));
@@ -251,10 +257,18 @@ impl Decoded {
         let mut out = Vec::with_capacity(self.rows());
         for c in &chunks {
             match unit {
-                TimeUnit::Second => out.extend_from_slice(c.as_primitive::<TimestampSecondType>().values()),
-                TimeUnit::Millisecond => out.extend_from_slice(c.as_primitive::<TimestampMillisecondType>().values()),
-                TimeUnit::Microsecond => out.extend_from_slice(c.as_primitive::<TimestampMicrosecondType>().values()),
-                TimeUnit::Nanosecond => out.extend_from_slice(c.as_primitive::<TimestampNanosecondType>().values()),
+                TimeUnit::Second => {
+                    out.extend_from_slice(c.as_primitive::<TimestampSecondType>().values())
+                }
+                TimeUnit::Millisecond => {
+                    out.extend_from_slice(c.as_primitive::<TimestampMillisecondType>().values())
+                }
+                TimeUnit::Microsecond => {
+                    out.extend_from_slice(c.as_primitive::<TimestampMicrosecondType>().values())
+                }
+                TimeUnit::Nanosecond => {
+                    out.extend_from_slice(c.as_primitive::<TimestampNanosecondType>().values())
+                }
             }
         }
         if per_s != 1 {
@@ -264,7 +278,8 @@ impl Decoded {
                         file: self.file.clone(),
                         column: name.to_owned(),
                         row,
-                        detail: "timestamp has a fractional second; extracts carry whole seconds".into(),
+                        detail: "timestamp has a fractional second; extracts carry whole seconds"
+                            .into(),
                     });
                 }
                 *v = v.div_euclid(per_s);
@@ -280,7 +295,11 @@ impl Decoded {
         let ok = match self.data_type(name) {
             Some(DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => true,
             Some(DataType::Dictionary(key, value)) => {
-                key.is_dictionary_key_type() && matches!(value.as_ref(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+                key.is_dictionary_key_type()
+                    && matches!(
+                        value.as_ref(),
+                        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                    )
             }
             _ => false,
         };
@@ -371,12 +390,20 @@ impl DictBuilder {
         }
     }
 
-    fn push_dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(&mut self, array: &DictionaryArray<K>) {
+    fn push_dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
+        &mut self,
+        array: &DictionaryArray<K>,
+    ) {
         // Map the chunk's own dictionary to global codes once, then translate the keys.
         let values = array.values();
         let mut local = DictBuilder::default();
         local.push_array(values);
-        let map: Vec<u32> = local.dict.codes.iter().map(|&c| self.intern(&local.dict.values[c as usize])).collect();
+        let map: Vec<u32> = local
+            .dict
+            .codes
+            .iter()
+            .map(|&c| self.intern(&local.dict.values[c as usize]))
+            .collect();
         for key in array.keys().values() {
             self.dict.codes.push(map[key.as_usize()]);
         }
@@ -436,7 +463,11 @@ pub fn read_conversions(file: &str, bytes: Bytes) -> Result<Conversions> {
     seen.sort_unstable();
     if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
         let row = conversion_id.iter().position(|&id| id == w[0]).unwrap_or(0);
-        return Err(d.rows_invalid(col::CONVERSION_ID, row, format!("conversion_id {} is not unique", w[0])));
+        return Err(d.rows_invalid(
+            col::CONVERSION_ID,
+            row,
+            format!("conversion_id {} is not unique", w[0]),
+        ));
     }
     Ok(Conversions {
         conversion_id,
@@ -521,12 +552,21 @@ pub fn read_spine(file: &str, bytes: Bytes) -> Result<Spine> {
             return Err(d.rows_invalid(col::WEEK, row + 1, "weeks must be strictly increasing"));
         }
     }
-    if let Some(row) = week.iter().position(|&w| crate::date::monday_on_or_before(w) != w) {
-        return Err(d.rows_invalid(col::WEEK, row, format!("{} is not a Monday", crate::date::format_date(week[row]))));
+    if let Some(row) = week
+        .iter()
+        .position(|&w| crate::date::monday_on_or_before(w) != w)
+    {
+        return Err(d.rows_invalid(
+            col::WEEK,
+            row,
+            format!("{} is not a Monday", crate::date::format_date(week[row])),
+        ));
     }
     let mut columns = Vec::new();
     for field in d.schema.fields() {
-        let Some(family) = Family::of(field.name()) else { continue };
+        let Some(family) = Family::of(field.name()) else {
+            continue;
+        };
         columns.push(SpineColumn {
             name: field.name().clone(),
             family,
@@ -559,8 +599,16 @@ impl Default for WriteOptions {
 }
 
 fn write_batch(batch: &RecordBatch, options: &WriteOptions) -> Vec<u8> {
-    let mut kv = vec![KeyValue::new(SCHEMA_VERSION_KEY.to_owned(), SCHEMA_VERSION.to_owned())];
-    kv.extend(options.metadata.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())));
+    let mut kv = vec![KeyValue::new(
+        SCHEMA_VERSION_KEY.to_owned(),
+        SCHEMA_VERSION.to_owned(),
+    )];
+    kv.extend(
+        options
+            .metadata
+            .iter()
+            .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+    );
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
@@ -568,8 +616,11 @@ fn write_batch(batch: &RecordBatch, options: &WriteOptions) -> Vec<u8> {
         .build();
     let mut out = Vec::new();
     // Writing into a Vec cannot fail for I/O reasons, and the batch matches its own schema.
-    let mut writer = ArrowWriter::try_new(&mut out, batch.schema(), Some(props)).expect("valid writer properties");
-    writer.write(batch).expect("in-memory write of a consistent batch");
+    let mut writer = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))
+        .expect("valid writer properties");
+    writer
+        .write(batch)
+        .expect("in-memory write of a consistent batch");
     writer.close().expect("in-memory close");
     out
 }
@@ -581,7 +632,11 @@ fn dict_array(d: &Dict) -> ArrayRef {
 }
 
 fn dict_field(name: &str) -> Field {
-    Field::new(name, DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8)), false)
+    Field::new(
+        name,
+        DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8)),
+        false,
+    )
 }
 
 fn utc_seconds() -> DataType {
@@ -589,7 +644,8 @@ fn utc_seconds() -> DataType {
 }
 
 fn batch(fields: Vec<Field>, columns: Vec<ArrayRef>) -> RecordBatch {
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("columns match their fields")
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+        .expect("columns match their fields")
 }
 
 /// Writes a conversions extract (GA, or GP when `identity_role` is present).
@@ -598,7 +654,10 @@ pub fn write_conversions(c: &Conversions, options: &WriteOptions) -> Vec<u8> {
         Field::new(col::CONVERSION_ID, DataType::UInt32, false),
         dict_field(col::CONVERSION_KIND),
     ];
-    let mut columns: Vec<ArrayRef> = vec![Arc::new(UInt32Array::from(c.conversion_id.clone())), dict_array(&c.conversion_kind)];
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from(c.conversion_id.clone())),
+        dict_array(&c.conversion_kind),
+    ];
     if let Some(role) = &c.identity_role {
         fields.push(dict_field(col::IDENTITY_ROLE));
         columns.push(dict_array(role));
@@ -610,7 +669,8 @@ pub fn write_conversions(c: &Conversions, options: &WriteOptions) -> Vec<u8> {
         Field::new(col::SOURCE_ROWS, DataType::UInt32, false),
     ]);
     columns.extend([
-        Arc::new(TimestampSecondArray::from(c.conversion_ts.clone()).with_timezone("UTC")) as ArrayRef,
+        Arc::new(TimestampSecondArray::from(c.conversion_ts.clone()).with_timezone("UTC"))
+            as ArrayRef,
         Arc::new(Date32Array::from(c.conversion_date.clone())),
         Arc::new(Float64Array::from(c.conversion_amount_usd.clone())),
         Arc::new(UInt32Array::from(c.source_rows.clone())),
@@ -635,7 +695,9 @@ pub fn write_touches(t: &Touches, max_lookback_days: u32, options: &WriteOptions
         Arc::new(UInt16Array::from(t.lag_days.clone())),
     ];
     let mut options = options.clone();
-    options.metadata.push((MAX_LOOKBACK_KEY.to_owned(), max_lookback_days.to_string()));
+    options
+        .metadata
+        .push((MAX_LOOKBACK_KEY.to_owned(), max_lookback_days.to_string()));
     write_batch(&batch(fields, columns), &options)
 }
 
@@ -660,7 +722,9 @@ pub fn write_spine(s: &Spine, options: &WriteOptions) -> Vec<u8> {
     let mut columns: Vec<ArrayRef> = vec![Arc::new(Date32Array::from(s.week.clone()))];
     for c in &s.columns {
         fields.push(Field::new(&c.name, DataType::Float64, true));
-        columns.push(Arc::new(PrimitiveArray::<Float64Type>::from(c.values.clone())));
+        columns.push(Arc::new(PrimitiveArray::<Float64Type>::from(
+            c.values.clone(),
+        )));
     }
     write_batch(&batch(fields, columns), options)
 }

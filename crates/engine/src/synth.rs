@@ -50,7 +50,9 @@ impl Random {
     /// An index drawn with the given (unnormalised) weights.
     fn weighted(&mut self, cumulative: &[f64]) -> usize {
         let x = self.unit() * cumulative.last().copied().unwrap_or(0.0);
-        cumulative.partition_point(|&c| c <= x).min(cumulative.len() - 1)
+        cumulative
+            .partition_point(|&c| c <= x)
+            .min(cumulative.len() - 1)
     }
 }
 
@@ -170,7 +172,9 @@ pub fn journeys(spec: &JourneySpec) -> (Conversions, Touches) {
         let (kind, self_kind, _) = kinds[k];
         conv_kind.push(kind);
         role.push(GP_ROLES[rng.below(GP_ROLES.len() as u64) as usize]);
-        amount.push((kind != "marketplace_buy").then(|| (rng.normal() * 1.2 + 3.5).exp().round_to(2)));
+        amount.push(
+            (kind != "marketplace_buy").then(|| (rng.normal() * 1.2 + 3.5).exp().round_to(2)),
+        );
         rows.push(if rng.unit() < 0.01 { 2 } else { 1 });
         // About one conversion in six is untracked; the rest get a geometric number of touches.
         let n = if rng.unit() < 0.16 {
@@ -183,7 +187,9 @@ pub fn journeys(spec: &JourneySpec) -> (Conversions, Touches) {
             let offset = match touches.last() {
                 // Same-second ties: another kind at the previous touch's second.
                 Some(&(prev, _)) if rng.unit() < 0.12 => prev,
-                _ if rng.unit() < 0.6 => 1 + rng.exponential(2.5 * 86_400.0).min(f64::from(max_off - 1)) as u32,
+                _ if rng.unit() < 0.6 => {
+                    1 + rng.exponential(2.5 * 86_400.0).min(f64::from(max_off - 1)) as u32
+                }
                 _ => 1 + rng.below(u64::from(max_off)) as u32,
             };
             let mut event = event_kinds[rng.weighted(&event_cum)];
@@ -198,7 +204,9 @@ pub fn journeys(spec: &JourneySpec) -> (Conversions, Touches) {
             t_id.push(id as u32);
             t_kind.push(event);
             t_off.push(offset);
-            t_lag.push((date_of_ts(conversion_ts) - date_of_ts(conversion_ts - i64::from(offset))) as u16);
+            t_lag.push(
+                (date_of_ts(conversion_ts) - date_of_ts(conversion_ts - i64::from(offset))) as u16,
+            );
         }
     }
     let conversions = Conversions {
@@ -212,7 +220,13 @@ pub fn journeys(spec: &JourneySpec) -> (Conversions, Touches) {
     };
     let touches = Touches {
         conversion_id: t_id,
-        event_source: Dict::from_strs(t_kind.iter().map(|k| if k.starts_with("mp.") { "mixpanel" } else { "chain" })),
+        event_source: Dict::from_strs(t_kind.iter().map(|k| {
+            if k.starts_with("mp.") {
+                "mixpanel"
+            } else {
+                "chain"
+            }
+        })),
         event_kind: Dict::from_strs(t_kind.iter().copied()),
         touch_offset_s: t_off,
         lag_days: t_lag,
@@ -251,7 +265,9 @@ pub fn funnel_events(seed: u64, users: u32, start: i32, days: u32) -> FunnelEven
     let mut kinds: Vec<&str> = Vec::new();
     for user in 0..users {
         let active_days = 1 + rng.exponential(2.0) as u32;
-        let mut days_used: Vec<u32> = (0..active_days).map(|_| rng.below(u64::from(days)) as u32).collect();
+        let mut days_used: Vec<u32> = (0..active_days)
+            .map(|_| rng.below(u64::from(days)) as u32)
+            .collect();
         days_used.sort_unstable();
         days_used.dedup();
         let mut events: Vec<(i64, &str)> = Vec::new();
@@ -319,7 +335,13 @@ pub const SPINE_COLUMNS: &[&str] = &[
 
 /// Generates a weekly spine of `weeks` Mondays from the Monday on or before `start`.
 /// `holiday_weeks` are Mondays; `fork_dates` are any dates (their Monday starts the step).
-pub fn spine(seed: u64, start: i32, weeks: usize, holiday_weeks: &[i32], fork_dates: &[i32]) -> Spine {
+pub fn spine(
+    seed: u64,
+    start: i32,
+    weeks: usize,
+    holiday_weeks: &[i32],
+    fork_dates: &[i32],
+) -> Spine {
     let mut rng = Random::new(seed);
     let first = monday_on_or_before(start);
     let week: Vec<i32> = (0..weeks).map(|i| first + 7 * i as i32).collect();
@@ -335,9 +357,17 @@ pub fn spine(seed: u64, start: i32, weeks: usize, holiday_weeks: &[i32], fork_da
     };
     // Media: proposer rewards (smooth), token-offer emissions (campaign bursts, zero otherwise),
     // LP fee APR (percent), the rest placeholders.
-    let rewards: Vec<f64> = (0..n).map(|i| 40.0 + 8.0 * (i as f64 / 8.0).sin() + 3.0 * rng.normal()).collect();
+    let rewards: Vec<f64> = (0..n)
+        .map(|i| 40.0 + 8.0 * (i as f64 / 8.0).sin() + 3.0 * rng.normal())
+        .collect();
     let emissions: Vec<f64> = (0..n)
-        .map(|i| if i % 13 < 4 && i > 6 { 2_000.0 + 800.0 * rng.unit() } else { 0.0 })
+        .map(|i| {
+            if i % 13 < 4 && i > 6 {
+                2_000.0 + 800.0 * rng.unit()
+            } else {
+                0.0
+            }
+        })
         .collect();
     let apr: Vec<f64> = (0..n).map(|_| 6.0 + 2.0 * rng.normal().abs()).collect();
     let a_emis = adstock(&emissions, 0.5);
@@ -356,7 +386,11 @@ pub fn spine(seed: u64, start: i32, weeks: usize, holiday_weeks: &[i32], fork_da
             None,
             Some(0.0),
             (i + 31 >= n).then(|| 900.0 + 0.05 * a_emis[i] + 40.0 * rng.normal()),
-            Some((150.0 + 0.02 * a_emis[i] + 15.0 * rng.normal()).max(0.0).round()),
+            Some(
+                (150.0 + 0.02 * a_emis[i] + 15.0 * rng.normal())
+                    .max(0.0)
+                    .round(),
+            ),
             Some(0.0),
             Some(topups.max(0.0).round()),
             Some(topups.max(0.0) * 85.0 * noise(&mut rng, 0.1)),
@@ -377,9 +411,22 @@ pub fn spine(seed: u64, start: i32, weeks: usize, holiday_weeks: &[i32], fork_da
             Some((1.0 + 0.3 * rng.unit()).floor()),
             Some(4.5e6 * noise(&mut rng, 0.05)),
             Some(f64::from(week_of_year_mode0(week[i]))),
-            Some(if holiday_weeks.contains(&week[i]) { 1.0 } else { 0.0 }),
+            Some(if holiday_weeks.contains(&week[i]) {
+                1.0
+            } else {
+                0.0
+            }),
             Some(i as f64),
-            Some(if fork_dates.iter().any(|&f| monday_on_or_before(f) <= week[i]) { 1.0 } else { 0.0 }),
+            Some(
+                if fork_dates
+                    .iter()
+                    .any(|&f| monday_on_or_before(f) <= week[i])
+                {
+                    1.0
+                } else {
+                    0.0
+                },
+            ),
         ];
         for (c, v) in row.into_iter().enumerate() {
             values[c].push(v);
@@ -403,7 +450,10 @@ mod tests {
     fn same_seed_same_tables() {
         let spec = JourneySpec::default();
         assert_eq!(journeys(&spec), journeys(&spec));
-        let other = journeys(&JourneySpec { seed: 8, ..spec.clone() });
+        let other = journeys(&JourneySpec {
+            seed: 8,
+            ..spec.clone()
+        });
         assert_ne!(journeys(&spec), other);
     }
 
@@ -412,11 +462,20 @@ mod tests {
         let (c, t) = journeys(&JourneySpec::default());
         let per = t.len() as f64 / c.len() as f64;
         assert!((3.0..6.0).contains(&per), "{per} touches per conversion");
-        assert!(t.touch_offset_s.iter().all(|&o| (1..=60 * 86_400).contains(&o)));
+        assert!(
+            t.touch_offset_s
+                .iter()
+                .all(|&o| (1..=60 * 86_400).contains(&o))
+        );
         // Sorted by conversion then offset, with ties present.
-        let keys: Vec<_> = (0..t.len()).map(|i| (t.conversion_id[i], t.touch_offset_s[i])).collect();
+        let keys: Vec<_> = (0..t.len())
+            .map(|i| (t.conversion_id[i], t.touch_offset_s[i]))
+            .collect();
         assert!(keys.windows(2).all(|w| w[0] <= w[1]));
-        assert!(keys.windows(2).any(|w| w[0] == w[1]), "some same-second ties");
+        assert!(
+            keys.windows(2).any(|w| w[0] == w[1]),
+            "some same-second ties"
+        );
         assert!(c.source_rows.iter().any(|&r| r > 1), "some merged keys");
     }
 
@@ -425,7 +484,13 @@ mod tests {
         let s = spine(1, crate::date::days_from_civil(2024, 6, 17), 105, &[], &[]);
         assert_eq!(s.columns.len(), 30);
         assert_eq!(s.week.len(), 105);
-        assert!(s.column("media_validator_apr_proxy").is_some_and(|c| c.values.iter().all(Option::is_none)));
-        assert!(s.column("kpi_pools_tvl_usd").is_some_and(|c| c.values.iter().any(Option::is_none)));
+        assert!(
+            s.column("media_validator_apr_proxy")
+                .is_some_and(|c| c.values.iter().all(Option::is_none))
+        );
+        assert!(
+            s.column("kpi_pools_tvl_usd")
+                .is_some_and(|c| c.values.iter().any(Option::is_none))
+        );
     }
 }

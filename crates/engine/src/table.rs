@@ -38,7 +38,10 @@ impl Dict {
 
     /// The code of `value`, if present.
     pub fn code_of(&self, value: &str) -> Option<u32> {
-        self.values.iter().position(|v| v == value).map(|p| p as u32)
+        self.values
+            .iter()
+            .position(|v| v == value)
+            .map(|p| p as u32)
     }
 
     /// Number of rows.

@@ -42,10 +42,20 @@ pub struct Journeys(EngineJourneys);
 impl Journeys {
     /// Reads and joins a conversions extract and a touch extract (bytes as fetched).
     #[wasm_bindgen(constructor)]
-    pub fn new(conversions_name: &str, conversions: &[u8], touches_name: &str, touches: &[u8]) -> Result<Journeys, JsError> {
-        let c = extract::read_conversions(conversions_name, bytes::Bytes::copy_from_slice(conversions)).map_err(engine)?;
-        let t = extract::read_touches(touches_name, bytes::Bytes::copy_from_slice(touches)).map_err(engine)?;
-        EngineJourneys::new(&c, &t, touches_name).map(Self).map_err(engine)
+    pub fn new(
+        conversions_name: &str,
+        conversions: &[u8],
+        touches_name: &str,
+        touches: &[u8],
+    ) -> Result<Journeys, JsError> {
+        let c =
+            extract::read_conversions(conversions_name, bytes::Bytes::copy_from_slice(conversions))
+                .map_err(engine)?;
+        let t = extract::read_touches(touches_name, bytes::Bytes::copy_from_slice(touches))
+            .map_err(engine)?;
+        EngineJourneys::new(&c, &t, touches_name)
+            .map(Self)
+            .map_err(engine)
     }
 
     /// Number of conversion keys.

@@ -17,8 +17,16 @@ const CONVERSIONS: &[u8] = include_bytes!("../../../fixtures/sample/conversions_
 const TOUCHES: &[u8] = include_bytes!("../../../fixtures/sample/journeys_touches_ga.parquet");
 
 fn journeys() -> Journeys {
-    let c = read_conversions("conversions_ga.parquet", bytes::Bytes::from_static(CONVERSIONS)).expect("valid fixture");
-    let t = read_touches("journeys_touches_ga.parquet", bytes::Bytes::from_static(TOUCHES)).expect("valid fixture");
+    let c = read_conversions(
+        "conversions_ga.parquet",
+        bytes::Bytes::from_static(CONVERSIONS),
+    )
+    .expect("valid fixture");
+    let t = read_touches(
+        "journeys_touches_ga.parquet",
+        bytes::Bytes::from_static(TOUCHES),
+    )
+    .expect("valid fixture");
     Journeys::new(&c, &t, "journeys_touches_ga.parquet").expect("valid fixture")
 }
 
@@ -26,26 +34,62 @@ fn journeys() -> Journeys {
 fn decodes_fixtures_and_credits_sum_to_tracked_conversions() {
     let j = journeys();
     assert!(j.touches() > 1_000);
-    let out = attribute(&j, &AttributionParams { kernel: DecayKernel::EFolding { efold_days: 7.0 }, ..AttributionParams::default() }).expect("valid");
+    let out = attribute(
+        &j,
+        &AttributionParams {
+            kernel: DecayKernel::EFolding { efold_days: 7.0 },
+            ..AttributionParams::default()
+        },
+    )
+    .expect("valid");
     let tracked: u64 = out.totals.iter().map(|t| t.tracked_conversions).sum();
-    for credit in [|r: &mensura_engine::attribution::AttributionRow| r.linear, |r| r.first_touch, |r| r.time_decay, |r| r.position_based] {
+    for credit in [
+        |r: &mensura_engine::attribution::AttributionRow| r.linear,
+        |r| r.first_touch,
+        |r| r.time_decay,
+        |r| r.position_based,
+    ] {
         let total: f64 = out.rows.iter().map(credit).sum();
-        assert!((total - tracked as f64).abs() < 1e-6, "{total} vs {tracked}");
+        assert!(
+            (total - tracked as f64).abs() < 1e-6,
+            "{total} vs {tracked}"
+        );
     }
 }
 
 #[wasm_bindgen_test]
 fn js_surface_round_trips_parameters_and_errors() {
-    let j = mensura_engine::wasm::Journeys::new("conversions_ga.parquet", CONVERSIONS, "journeys_touches_ga.parquet", TOUCHES).expect("valid fixture");
-    let params = serde_wasm_bindgen::to_value(&AttributionParams { lookback_days: 7, ..AttributionParams::default() }).expect("serialisable");
+    let j = mensura_engine::wasm::Journeys::new(
+        "conversions_ga.parquet",
+        CONVERSIONS,
+        "journeys_touches_ga.parquet",
+        TOUCHES,
+    )
+    .expect("valid fixture");
+    let params = serde_wasm_bindgen::to_value(&AttributionParams {
+        lookback_days: 7,
+        ..AttributionParams::default()
+    })
+    .expect("serialisable");
     let out = j.attribute(params).expect("valid parameters");
     let rows = js_sys::Reflect::get(&out, &JsValue::from_str("rows")).expect("rows field");
     assert!(js_sys::Array::from(&rows).length() > 0);
     // A lookback beyond the extract is the engine's parameter error.
-    let bad = serde_wasm_bindgen::to_value(&AttributionParams { lookback_days: 61, ..AttributionParams::default() }).expect("serialisable");
+    let bad = serde_wasm_bindgen::to_value(&AttributionParams {
+        lookback_days: 61,
+        ..AttributionParams::default()
+    })
+    .expect("serialisable");
     assert!(j.attribute(bad).is_err());
     // Garbage bytes are an error naming the file.
-    let err = mensura_engine::wasm::Journeys::new("broken.parquet", b"not parquet", "t", TOUCHES).expect_err("garbage");
-    let message = js_sys::Reflect::get(&JsValue::from(err), &JsValue::from_str("message")).expect("message");
-    assert!(message.as_string().unwrap_or_default().starts_with("broken.parquet: not a readable Parquet file"));
+    let err = mensura_engine::wasm::Journeys::new("broken.parquet", b"not parquet", "t", TOUCHES)
+        .expect_err("garbage");
+    let message =
+        js_sys::Reflect::get(&JsValue::from(err), &JsValue::from_str("message")).expect("message");
+    assert!(
+        message
+            .as_string()
+            .unwrap_or_default()
+            .starts_with("broken.parquet: not a readable Parquet file")
+    );
 }

@@ -45,7 +45,11 @@ pub fn mapped_kind(conversion_kind: &str) -> &'static str {
 }
 
 /// Builds the conversions and touch tables the publisher would, merging same-key conversions.
-pub fn build(conversions: &[RawConversion], events: &[RawEvent], max_lookback_days: u32) -> (Conversions, TouchExtract) {
+pub fn build(
+    conversions: &[RawConversion],
+    events: &[RawEvent],
+    max_lookback_days: u32,
+) -> (Conversions, TouchExtract) {
     let mut keys: Vec<(u64, Option<&str>, &str, i64)> = Vec::new();
     let mut rows: Vec<u32> = Vec::new();
     for c in conversions {
@@ -86,12 +90,24 @@ pub fn build(conversions: &[RawConversion], events: &[RawEvent], max_lookback_da
     }
     let touches = Touches {
         conversion_id: ids,
-        event_source: Dict::from_strs(kinds.iter().map(|k| if k.starts_with("mp.") { "mixpanel" } else { "chain" })),
+        event_source: Dict::from_strs(kinds.iter().map(|k| {
+            if k.starts_with("mp.") {
+                "mixpanel"
+            } else {
+                "chain"
+            }
+        })),
         event_kind: Dict::from_strs(kinds.iter().copied()),
         touch_offset_s: offsets,
         lag_days: lags,
     };
-    (out, TouchExtract { touches, max_lookback_days })
+    (
+        out,
+        TouchExtract {
+            touches,
+            max_lookback_days,
+        },
+    )
 }
 
 /// Joins the tables, panicking on invalid test data.
