@@ -75,7 +75,8 @@ use crate::{Error, Result};
 use scan::{NO_SLOT, Plan, Scanner};
 
 /// The `windowFunnel` options; see the module documentation for what each one does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FunnelModes {
     pub strict_order: bool,
     pub strict_deduplication: bool,
@@ -139,7 +140,7 @@ impl FunnelModes {
 }
 
 /// What one funnel evaluation is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Grouping {
     /// One group per user per UTC calendar day (the daily mart's grain); chains never cross
@@ -151,7 +152,7 @@ pub enum Grouping {
 }
 
 /// Parameters of [`funnel`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FunnelParams {
     /// Event kinds, step 1 first; at least one. Kinds absent from the data are allowed (they never
     /// match) and reported in [`FunnelReport::warnings`].

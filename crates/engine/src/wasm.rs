@@ -87,3 +87,107 @@ impl Journeys {
         to_js(&attribution::sweep(&self.0, &params).map_err(engine)?)
     }
 }
+
+/// Funnel-step events, decoded once.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct FunnelEvents(crate::table::FunnelEvents);
+
+#[wasm_bindgen]
+impl FunnelEvents {
+    /// Reads a `funnel_events_ga` extract.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, bytes: &[u8]) -> Result<FunnelEvents, JsError> {
+        extract::read_funnel_events(name, bytes::Bytes::copy_from_slice(bytes))
+            .map(Self)
+            .map_err(engine)
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no events.
+    #[wasm_bindgen(js_name = isEmpty)]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Distinct event kinds, sorted.
+    #[wasm_bindgen(js_name = eventKinds)]
+    pub fn event_kinds(&self) -> Vec<String> {
+        let mut kinds = self.0.event_kind.values.clone();
+        kinds.sort();
+        kinds
+    }
+
+    /// A funnel report (a `FunnelParams` object).
+    pub fn funnel(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: crate::funnel::FunnelParams = from_js("funnel parameters", params)?;
+        to_js(&crate::funnel::funnel(&self.0, &params).map_err(engine)?)
+    }
+}
+
+/// The MMM weekly spine, decoded once.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Spine(crate::table::Spine);
+
+#[wasm_bindgen]
+impl Spine {
+    /// Reads an `mmm_spine_weekly` extract.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, bytes: &[u8]) -> Result<Spine, JsError> {
+        extract::read_spine(name, bytes::Bytes::copy_from_slice(bytes))
+            .map(Self)
+            .map_err(engine)
+    }
+
+    /// Mondays, as days since 1970-01-01.
+    pub fn weeks(&self) -> Vec<i32> {
+        self.0.week.clone()
+    }
+
+    /// Column names, in file order.
+    pub fn columns(&self) -> Vec<String> {
+        self.0.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// One column's values (`null` for NULL), or an error naming the unknown column.
+    pub fn column(&self, name: &str) -> Result<JsValue, JsError> {
+        let column = self
+            .0
+            .column(name)
+            .ok_or_else(|| JsError::new(&format!("the spine has no column `{name}`")))?;
+        to_js(&column.values)
+    }
+
+    /// Bottom-decile baselines (a `BaselineParams` object).
+    pub fn baseline(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: crate::mmm::baseline::BaselineParams = from_js("baseline parameters", params)?;
+        to_js(&crate::mmm::baseline::baseline(&self.0, &params).map_err(engine)?)
+    }
+
+    /// Pairwise Pearson correlations of the media columns (a `CollinearityParams` object).
+    pub fn collinearity(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: crate::mmm::collinearity::CollinearityParams =
+            from_js("collinearity parameters", params)?;
+        to_js(&crate::mmm::collinearity::pairs(&self.0, &params).map_err(engine)?)
+    }
+
+    /// Variance inflation factors of the media columns (a `CollinearityParams` object).
+    pub fn vif(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params: crate::mmm::collinearity::CollinearityParams =
+            from_js("collinearity parameters", params)?;
+        to_js(&crate::mmm::collinearity::vif(&self.0, &params).map_err(engine)?)
+    }
+}
+
+/// Decodes a touch extract and returns its row count: the decode step alone, for timing pages.
+#[wasm_bindgen(js_name = decodeTouches)]
+pub fn decode_touches(name: &str, bytes: &[u8]) -> Result<usize, JsError> {
+    extract::read_touches(name, bytes::Bytes::copy_from_slice(bytes))
+        .map(|t| t.touches.len())
+        .map_err(engine)
+}

@@ -44,7 +44,7 @@ pub const MART_FRAME_ROWS: usize = 9;
 pub const DEFAULT_LAMBDA: f64 = 0.5;
 
 /// Which adstock form to compute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AdstockForm {
     /// The mart's form ([`truncated_mart`]): a frame of `frame_rows` rows, NULLs dropped.

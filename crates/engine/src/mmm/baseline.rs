@@ -64,7 +64,7 @@ pub const DEFAULT_MIN_LOW_SPEND_WEEKS: u64 = 6;
 const THRESHOLD_LEVEL: f64 = 0.1;
 
 /// Parameters of [`baseline`] and [`low_spend_band`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct BaselineParams {
     /// The day the window ends on (days since 1970-01-01): the mart's `today()`.
     pub as_of_date: i32,

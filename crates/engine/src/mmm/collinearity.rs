@@ -50,7 +50,7 @@ pub const DEFAULT_HIGH_CORR_THRESHOLD: f64 = 0.9;
 const RANK_TOL: f64 = 1e-9;
 
 /// Parameters of [`pairs`] and [`vif`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct CollinearityParams {
     /// The day the window ends on (days since 1970-01-01): the mart's `today()`.
     pub as_of_date: i32,
