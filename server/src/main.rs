@@ -9,10 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod analyze;
-mod manifest;
-mod output;
-mod sample;
+use mensura::{analyze, sample};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]

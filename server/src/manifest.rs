@@ -55,7 +55,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl Manifest {
     /// Reads and parses `dir/manifest.json`.
-    #[expect(dead_code, reason = "read by publish and serve, which are being built")]
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&path)
@@ -72,7 +71,6 @@ impl Manifest {
     }
 
     /// The entry for `name`, if listed.
-    #[expect(dead_code, reason = "read by publish and serve, which are being built")]
     pub fn file(&self, name: &str) -> Option<&ManifestFile> {
         self.files.iter().find(|f| f.name == name)
     }

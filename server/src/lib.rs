@@ -1,0 +1,11 @@
+//! # mensura (server)
+//!
+//! The `mensura` binary's library: the engine commands over extracts (`analyze`), the sample
+//! extracts (`sample`), the published-data manifest (`manifest`), tabular output (`output`), and the
+//! ClickHouse side (`warehouse`). `main.rs` only parses the command line and dispatches here.
+
+pub mod analyze;
+pub mod manifest;
+pub mod output;
+pub mod sample;
+pub mod warehouse;

@@ -1,0 +1,1 @@
+//! The ClickHouse side (being written).
