@@ -347,3 +347,298 @@ pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
     }
     t.write(args.journeys.format, out)
 }
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct FunnelArgs {
+    /// Funnel-events extract (`funnel_events_ga.parquet`).
+    #[arg(long)]
+    pub events: PathBuf,
+    /// Ordered step event kinds, e.g. `mp.pageview,chain.swap_filled,chain.topup`.
+    #[arg(long)]
+    pub steps: String,
+    /// Window in seconds from a chain's first step, inclusive.
+    #[arg(long, default_value_t = 2_592_000)]
+    pub window_s: u64,
+    /// ClickHouse windowFunnel modes: strict_order, strict_deduplication, strict_increase,
+    /// strict_once, allow_reentry (comma-separated).
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Group per user per UTC day (as the daily mart) or per user over --from..=--to.
+    #[arg(long, value_enum, default_value = "day")]
+    pub per: PerArg,
+    /// First date of a range funnel, YYYY-MM-DD (default: the first event's date).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date of a range funnel, YYYY-MM-DD (default: the last event's date).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Print level counts, step conversion and time to convert instead of one row per group.
+    #[arg(long)]
+    pub summary: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PerArg {
+    Day,
+    Range,
+}
+
+pub fn funnel(args: &FunnelArgs, out: &mut impl std::io::Write) -> Result<()> {
+    use mensura_engine::funnel::{FunnelModes, FunnelParams, Grouping};
+    let events = extract::read_funnel_events(
+        &args.events.display().to_string(),
+        read_bytes(&args.events)?,
+    )?;
+    let steps: Vec<String> = args
+        .steps
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let modes = match &args.mode {
+        Some(m) => {
+            FunnelModes::from_options(m.split(',').map(str::trim).filter(|s| !s.is_empty()))?
+        }
+        None => FunnelModes::default(),
+    };
+    let grouping = match args.per {
+        PerArg::Day => Grouping::PerDay,
+        PerArg::Range => {
+            let dates = events
+                .event_ts
+                .iter()
+                .map(|&t| mensura_engine::date::date_of_ts(t));
+            let first = dates.clone().min().unwrap_or(0);
+            let last = dates.max().unwrap_or(0);
+            Grouping::Range {
+                from_date: args
+                    .from
+                    .as_deref()
+                    .map(|d| parse_date("from", d))
+                    .transpose()?
+                    .unwrap_or(first),
+                to_date: args
+                    .to
+                    .as_deref()
+                    .map(|d| parse_date("to", d))
+                    .transpose()?
+                    .unwrap_or(last),
+            }
+        }
+    };
+    let params = FunnelParams {
+        steps,
+        window_s: args.window_s,
+        modes,
+        grouping,
+        with_rows: !args.summary,
+    };
+    let report = mensura_engine::funnel::funnel(&events, &params)?;
+    for w in &report.warnings {
+        let mensura_engine::funnel::FunnelWarning::StepKindAbsent { step, event_kind } = w;
+        eprintln!(
+            "warning: step {step} (`{event_kind}`) never occurs in {}",
+            args.events.display()
+        );
+    }
+    let mut t;
+    if args.summary {
+        t = Table::new(vec![
+            "level",
+            "groups",
+            "reached",
+            "step_conversion",
+            "ttc_median_s",
+            "ttc_p90_s",
+        ]);
+        for (level, &groups) in report.users_per_level.iter().enumerate() {
+            let reached = level
+                .checked_sub(1)
+                .and_then(|k| report.reached.get(k))
+                .copied();
+            let conversion = level
+                .checked_sub(2)
+                .and_then(|k| report.step_conversion.get(k))
+                .copied()
+                .flatten();
+            let ttc = level
+                .checked_sub(2)
+                .and_then(|k| report.time_to_convert.get(k));
+            t.push(vec![
+                (level as u64).into(),
+                groups.into(),
+                reached.into(),
+                conversion.into(),
+                ttc.and_then(|x| x.median_s).into(),
+                ttc.and_then(|x| x.p90_s).into(),
+            ]);
+        }
+    } else {
+        t = Table::new(vec!["date", "user_id", "level"]);
+        for r in report.rows.iter().flatten() {
+            t.push(vec![
+                r.date.map(format_date).into(),
+                r.user_id.into(),
+                r.level.into(),
+            ]);
+        }
+    }
+    t.write(args.format, out)
+}
+
+/// Options shared by the MMM commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpineArgs {
+    /// MMM spine extract (`mmm_spine_weekly.parquet`).
+    #[arg(long)]
+    pub spine: PathBuf,
+    /// The mart's `today()`, YYYY-MM-DD (default: the Monday after the last spine week).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Source weeks are those on or after --as-of minus this many days.
+    #[arg(long, default_value_t = 730)]
+    pub trailing_days: u32,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+impl SpineArgs {
+    fn load(&self) -> Result<(mensura_engine::table::Spine, i32)> {
+        let spine =
+            extract::read_spine(&self.spine.display().to_string(), read_bytes(&self.spine)?)?;
+        let as_of = match &self.as_of {
+            Some(d) => parse_date("as_of", d)?,
+            None => spine.week.last().map_or(0, |w| w + 7),
+        };
+        Ok((spine, as_of))
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub spine: SpineArgs,
+    /// Adstock retention rate λ of every media (0 ≤ λ < 1).
+    #[arg(long, default_value_t = 0.5)]
+    pub lambda: f64,
+    /// Per-media λ overrides, e.g. `ga_token_offer_emissions_usd=0.3,pools_lp_fee_apr_avg=0.7`.
+    #[arg(long)]
+    pub lambda_by_media: Option<String>,
+    /// Adstock form: the mart's 9-row truncated NULL-skipping window, or the infinite recursion.
+    #[arg(long, value_enum, default_value = "truncated")]
+    pub form: FormArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormArg {
+    Truncated,
+    Recursive,
+}
+
+pub fn baseline(args: &BaselineArgs, out: &mut impl std::io::Write) -> Result<()> {
+    use mensura_engine::mmm::adstock::AdstockForm;
+    use mensura_engine::mmm::baseline::{BaselineParams, baseline};
+    let (spine, as_of) = args.spine.load()?;
+    let mut params = BaselineParams::mart(as_of);
+    params.trailing_days = args.spine.trailing_days;
+    params.default_lambda = args.lambda;
+    if args.form == FormArg::Recursive {
+        params.form = AdstockForm::Geometric;
+    }
+    for pair in args.lambda_by_media.iter().flat_map(|s| s.split(',')) {
+        let Some((name, value)) = pair.split_once('=') else {
+            bail!("--lambda-by-media: `{pair}` is not of the form media=λ");
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("--lambda-by-media: `{value}` is not a number"))?;
+        params.lambda_by_media.insert(name.trim().to_owned(), value);
+    }
+    let rows = baseline(&spine, &params)?;
+    let mut t = Table::new(vec![
+        "kpi_name",
+        "media_name",
+        "baseline_kpi_median",
+        "baseline_kpi_q05",
+        "baseline_kpi_q95",
+        "bottom_decile_threshold",
+        "n_low_spend_weeks",
+    ]);
+    for r in rows {
+        t.push(vec![
+            r.kpi_name.into(),
+            r.media_name.into(),
+            r.baseline_kpi_median.into(),
+            r.baseline_kpi_q05.into(),
+            r.baseline_kpi_q95.into(),
+            r.bottom_decile_threshold.into(),
+            r.n_low_spend_weeks.into(),
+        ]);
+    }
+    t.write(args.spine.format, out)
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CollinearityArgs {
+    #[command(flatten)]
+    pub spine: SpineArgs,
+    /// Flag pairs with |r| strictly above this.
+    #[arg(long, default_value_t = 0.9)]
+    pub threshold: f64,
+    /// Print the variance inflation factor of each media column instead of the pairs.
+    #[arg(long)]
+    pub vif: bool,
+}
+
+pub fn collinearity(args: &CollinearityArgs, out: &mut impl std::io::Write) -> Result<()> {
+    use mensura_engine::mmm::collinearity::{CollinearityParams, pairs, vif};
+    let (spine, as_of) = args.spine.load()?;
+    let params = CollinearityParams {
+        as_of_date: as_of,
+        trailing_days: args.spine.trailing_days,
+        high_corr_threshold: args.threshold,
+    };
+    let mut t;
+    if args.vif {
+        t = Table::new(vec!["column", "vif", "n_weeks", "status"]);
+        for r in vif(&spine, &params)? {
+            t.push(vec![
+                r.column.as_str().into(),
+                r.vif.into(),
+                r.n_weeks.into(),
+                snake_name(&r.status).into(),
+            ]);
+        }
+    } else {
+        t = Table::new(vec![
+            "col_a",
+            "col_b",
+            "pearson_corr",
+            "n_weeks",
+            "is_high_collinearity",
+            "status",
+        ]);
+        for r in pairs(&spine, &params)? {
+            t.push(vec![
+                r.col_a.as_str().into(),
+                r.col_b.as_str().into(),
+                r.pearson_corr.into(),
+                r.n_weeks.into(),
+                r.is_high_collinearity.into(),
+                snake_name(&r.status).into(),
+            ]);
+        }
+    }
+    t.write(args.spine.format, out)
+}
+
+/// The serde (snake_case) name of a unit enum value, e.g. `insufficient_variance`.
+fn snake_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}

@@ -5,6 +5,7 @@
 //! ClickHouse side (`warehouse`). `main.rs` only parses the command line and dispatches here.
 
 pub mod analyze;
+pub mod demo;
 pub mod manifest;
 pub mod output;
 pub mod sample;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mensura::{analyze, sample};
+use mensura::{analyze, demo, sample};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]
@@ -21,10 +21,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Tour the engine over a data directory (default: the committed sample extracts).
+    Demo(demo::DemoArgs),
     /// Attribute conversions to event kinds (first, last, linear, time-decay, position-based).
     Attribute(analyze::AttributeArgs),
     /// Attribution over a grid of lookbacks × half-lives, with rank flips.
     Sweep(analyze::SweepArgs),
+    /// ClickHouse windowFunnel over funnel events, per user-day or per user over a date range.
+    Funnel(analyze::FunnelArgs),
+    /// Bottom-decile KPI baselines per (KPI, media) pair from the MMM spine.
+    Baseline(analyze::BaselineArgs),
+    /// Pearson correlation of every media pair (and VIF) from the MMM spine.
+    Collinearity(analyze::CollinearityArgs),
     /// Write the deterministic sample extracts and their manifest.
     Sample(sample::SampleArgs),
 }
@@ -41,8 +49,12 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match &cli.command {
+        Command::Demo(args) => demo::run(args, &mut out),
         Command::Attribute(args) => analyze::attribute(args, &mut out),
         Command::Sweep(args) => analyze::sweep(args, &mut out),
+        Command::Funnel(args) => analyze::funnel(args, &mut out),
+        Command::Baseline(args) => analyze::baseline(args, &mut out),
+        Command::Collinearity(args) => analyze::collinearity(args, &mut out),
         Command::Sample(args) if args.check => sample::differences(&args.out, args).and_then(|d| {
             if d.is_empty() {
                 eprintln!("{} matches the generator", args.out.display());

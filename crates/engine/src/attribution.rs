@@ -297,6 +297,12 @@ pub struct Journeys {
     t_kind: Vec<u32>,
     t_offset_s: Vec<u32>,
     t_lag_days: Vec<u16>,
+    /// Slot of each touch's kind within its conversion: kinds numbered in order of first
+    /// appearance (most recent first), so the kinds of any lookback prefix are slots `0..m`.
+    t_slot: Vec<u16>,
+    /// Kinds of conversion `i`'s slots are `slot_kind[slot_start[i]..slot_start[i + 1]]`.
+    slot_start: Vec<u32>,
+    slot_kind: Vec<u32>,
     max_lag_days: u16,
     max_lookback_days: u32,
 }
@@ -384,7 +390,12 @@ impl Journeys {
         let mut t_offset_s = Vec::with_capacity(t.len());
         let mut t_lag_days = Vec::with_capacity(t.len());
         let mut max_lag_days = 0u16;
+        let mut t_slot = Vec::with_capacity(t.len());
+        let mut slot_start = Vec::with_capacity(n + 1);
+        let mut slot_kind: Vec<u32> = Vec::new();
+        slot_start.push(0);
         for (c, seg) in start.windows(2).enumerate() {
+            let first_slot = slot_kind.len();
             for &i in &order[seg[0] as usize..seg[1] as usize] {
                 let i = i as usize;
                 let off = t.touch_offset_s[i];
@@ -402,10 +413,20 @@ impl Journeys {
                     ));
                 }
                 max_lag_days = max_lag_days.max(lag);
-                t_kind.push(kind_rank[t.event_kind.codes[i] as usize]);
+                let kind = kind_rank[t.event_kind.codes[i] as usize];
+                let slot = match slot_kind[first_slot..].iter().position(|&k| k == kind) {
+                    Some(slot) => slot,
+                    None => {
+                        slot_kind.push(kind);
+                        slot_kind.len() - 1 - first_slot
+                    }
+                };
+                t_kind.push(kind);
+                t_slot.push(slot as u16);
                 t_offset_s.push(off);
                 t_lag_days.push(lag);
             }
+            slot_start.push(slot_kind.len() as u32);
         }
         let conv_role = match &conversions.identity_role {
             Some(role) => role.codes.clone(),
@@ -429,6 +450,9 @@ impl Journeys {
             t_kind,
             t_offset_s,
             t_lag_days,
+            t_slot,
+            slot_start,
+            slot_kind,
             max_lag_days,
             max_lookback_days: touches.max_lookback_days,
         })
@@ -675,138 +699,149 @@ impl Plan {
     }
 }
 
-/// Per-conversion working memory. Each event kind touched by the current conversion gets a *slot*
-/// (in first-touched order); the per-slot vectors are short (a handful of kinds), so clearing them
-/// costs nothing, and `slot_of` maps a kind to its slot.
+/// Per-conversion working memory, indexed by slot (see [`Journeys`]); `m` slots are in use.
+///
+/// Nothing is cleared between conversions: slots open in order (a touch whose slot is `m` opens
+/// it, assigning rather than adding), and the per-prefix marks carry a `stamp` that changes with
+/// every prefix, so a stale mark is simply not equal to the current stamp.
 struct Scratch {
     n_kernels: usize,
-    slot_of: Vec<u32>,
-    kinds: Vec<u32>,
+    m: usize,
     n: Vec<u32>,
     /// `decay[slot * n_kernels + kernel]`: summed kernel weights of the slot's touches.
     decay: Vec<f64>,
-    first: Vec<f64>,
-    last: Vec<f64>,
-    position: Vec<f64>,
+    stamp: u64,
+    first_mark: Vec<u64>,
+    middle_mark: Vec<u64>,
+    middle: Vec<u32>,
+    /// Position-based credit of the current prefix, see [`Scratch::positional`].
+    pos: Positional,
 }
 
-const NO_SLOT: u32 = u32::MAX;
+/// The shape of one prefix for the positional rules.
+#[derive(Debug, Clone, Copy, Default)]
+struct Positional {
+    /// Slots `0..n_last` are the kinds at the latest second (they open first).
+    n_last: usize,
+    share_last: f64,
+    share_first: f64,
+    /// Every touch is at one second.
+    single_second: bool,
+    w_first: f64,
+    w_last: f64,
+    per_middle: f64,
+}
 
 impl Scratch {
     fn new(n_kinds: usize, n_kernels: usize) -> Self {
         Self {
             n_kernels,
-            slot_of: vec![NO_SLOT; n_kinds],
-            kinds: Vec::with_capacity(32),
-            n: Vec::with_capacity(32),
-            decay: Vec::with_capacity(32 * n_kernels),
-            first: Vec::with_capacity(32),
-            last: Vec::with_capacity(32),
-            position: Vec::with_capacity(32),
+            m: 0,
+            n: vec![0; n_kinds],
+            decay: vec![0.0; n_kinds * n_kernels],
+            stamp: 0,
+            first_mark: vec![0; n_kinds],
+            middle_mark: vec![0; n_kinds],
+            middle: vec![0; n_kinds],
+            pos: Positional::default(),
         }
-    }
-
-    /// The slot of `kind`, opening one if the conversion has not touched it yet.
-    #[inline]
-    fn slot(&mut self, kind: u32) -> usize {
-        let s = self.slot_of[kind as usize];
-        if s != NO_SLOT {
-            return s as usize;
-        }
-        let s = self.kinds.len();
-        self.slot_of[kind as usize] = s as u32;
-        self.kinds.push(kind);
-        self.n.push(0);
-        self.decay.extend(std::iter::repeat_n(0.0, self.n_kernels));
-        s
-    }
-
-    fn reset(&mut self) {
-        for &k in &self.kinds {
-            self.slot_of[k as usize] = NO_SLOT;
-        }
-        self.kinds.clear();
-        self.n.clear();
-        self.decay.clear();
     }
 
     /// Touches in the current prefix.
     fn n_total(&self) -> u32 {
-        self.n.iter().sum()
+        self.n[..self.m].iter().sum()
     }
 
     /// Summed weights of kernel `h` over the current prefix.
     fn decay_total(&self, h: usize) -> f64 {
-        self.decay.iter().skip(h).step_by(self.n_kernels).sum()
+        self.decay[..self.m * self.n_kernels]
+            .iter()
+            .skip(h)
+            .step_by(self.n_kernels)
+            .sum()
     }
-}
 
-/// Calls `f` once per distinct kind of a run of touches sorted by kind; returns the count.
-#[inline]
-fn for_distinct(kinds: &[u32], mut f: impl FnMut(u32)) -> u32 {
-    let mut count = 0;
-    let mut prev = NO_SLOT;
-    for &k in kinds {
-        if k != prev {
-            f(k);
-            count += 1;
-            prev = k;
+    /// First-touch, last-touch and position-based credit of `slot` in the current prefix.
+    #[inline]
+    fn positional(&self, slot: usize) -> (f64, f64, f64) {
+        let p = &self.pos;
+        let last = if slot < p.n_last { p.share_last } else { 0.0 };
+        let first = if self.first_mark[slot] == self.stamp {
+            p.share_first
+        } else {
+            0.0
+        };
+        if p.single_second {
+            return (first, last, first);
         }
+        let middle = if self.middle_mark[slot] == self.stamp {
+            self.middle[slot]
+        } else {
+            0
+        };
+        (
+            first,
+            last,
+            p.w_first * first + p.w_last * last + p.per_middle * f64::from(middle),
+        )
     }
-    count
 }
 
-/// First-touch, last-touch and position-based credit of the prefix `t[s..s + p]` (most recent
-/// first), per slot.
+/// Number of distinct kinds in a run of touches sorted by kind.
+#[inline]
+fn distinct(kinds: &[u32]) -> u32 {
+    1 + kinds.windows(2).filter(|w| w[0] != w[1]).count() as u32
+}
+
+/// Prepares first-touch, last-touch and position-based credit of the prefix `t[s..s + p]` (most
+/// recent first) for [`Scratch::positional`].
+#[inline]
 fn positional_credit(j: &Journeys, s: usize, p: usize, w: PositionWeights, sc: &mut Scratch) {
     let offs = &j.t_offset_s[s..s + p];
     let kinds = &j.t_kind[s..s + p];
-    let slots = sc.kinds.len();
-    for v in [&mut sc.first, &mut sc.last, &mut sc.position] {
-        v.clear();
-        v.resize(slots, 0.0);
-    }
-    // The latest touches are at the front, the earliest at the back.
+    let slots = &j.t_slot[s..s + p];
+    sc.stamp += 1;
+    // The latest touches are at the front, the earliest at the back; each run of one second is
+    // sorted by kind, so a kind's repeats within a run are adjacent.
     let latest = offs[0];
     let earliest = offs[p - 1];
-    let a = offs.partition_point(|&o| o == latest);
-    let b = offs.partition_point(|&o| o < earliest);
-    let slot_of = &sc.slot_of;
-    let n_last = f64::from(for_distinct(&kinds[..a], |_| {}));
-    let n_first = f64::from(for_distinct(&kinds[b..], |_| {}));
-    if latest == earliest {
-        // One second only: every touch is both first and last.
-        for_distinct(kinds, |k| {
-            let s = slot_of[k as usize] as usize;
-            sc.first[s] = 1.0 / n_first;
-            sc.last[s] = 1.0 / n_first;
-            sc.position[s] = 1.0 / n_first;
-        });
-        return;
+    let mut a = 1;
+    while a < p && offs[a] == latest {
+        a += 1;
     }
-    let n_middle = b - a;
-    let (wf, wl) = if n_middle == 0 {
+    let mut b = p - 1;
+    while b > 0 && offs[b - 1] == earliest {
+        b -= 1;
+    }
+    let n_last = distinct(&kinds[..a]);
+    let n_first = distinct(&kinds[b..]);
+    for &slot in &slots[b..] {
+        sc.first_mark[slot as usize] = sc.stamp;
+    }
+    let n_middle = b.saturating_sub(a);
+    let (w_first, w_last, per_middle) = if latest == earliest || n_middle == 0 {
         let norm = w.first + w.last;
-        (w.first / norm, w.last / norm)
+        (w.first / norm, w.last / norm, 0.0)
     } else {
-        (w.first, w.last)
-    };
-    for_distinct(&kinds[..a], |k| {
-        let s = slot_of[k as usize] as usize;
-        sc.last[s] = 1.0 / n_last;
-        sc.position[s] += wl / n_last;
-    });
-    for_distinct(&kinds[b..], |k| {
-        let s = slot_of[k as usize] as usize;
-        sc.first[s] = 1.0 / n_first;
-        sc.position[s] += wf / n_first;
-    });
-    if n_middle > 0 {
-        let per_touch = w.middle / n_middle as f64;
-        for &k in &kinds[a..b] {
-            sc.position[slot_of[k as usize] as usize] += per_touch;
+        for &slot in &slots[a..b] {
+            let slot = slot as usize;
+            if sc.middle_mark[slot] != sc.stamp {
+                sc.middle_mark[slot] = sc.stamp;
+                sc.middle[slot] = 0;
+            }
+            sc.middle[slot] += 1;
         }
-    }
+        (w.first, w.last, w.middle / n_middle as f64)
+    };
+    sc.pos = Positional {
+        n_last: n_last as usize,
+        share_last: 1.0 / f64::from(n_last),
+        share_first: 1.0 / f64::from(n_first),
+        single_second: latest == earliest,
+        w_first,
+        w_last,
+        per_middle,
+    };
 }
 
 /// Totals gathered during the pass, per group (and per lookback for tracked keys).
@@ -820,7 +855,11 @@ struct Totals {
 /// The single-pass core: visits every conversion in the window once, extends the per-kind
 /// accumulators lookback by lookback, and hands each (lookback, conversion, group) with at least
 /// one touch to `emit`. Returns the per-group totals.
-fn run(j: &Journeys, plan: &Plan, mut emit: impl FnMut(usize, usize, usize, &Scratch)) -> Totals {
+fn run(
+    j: &Journeys,
+    plan: &Plan,
+    mut emit: impl FnMut(usize, usize, usize, &Scratch, &[u32]),
+) -> Totals {
     let mut sc = Scratch::new(j.event_kinds.len(), plan.kernels.len());
     let mut totals = Totals {
         rows: vec![0; plan.n_groups],
@@ -838,12 +877,20 @@ fn run(j: &Journeys, plan: &Plan, mut emit: impl FnMut(usize, usize, usize, &Scr
         totals.keys[g] += 1;
         let s = j.start[c] as usize;
         let e = j.start[c + 1] as usize;
+        let kinds = &j.slot_kind[j.slot_start[c] as usize..j.slot_start[c + 1] as usize];
+        sc.m = 0;
         let offs = &j.t_offset_s[s..e];
         let mut p = 0;
         for (li, &lookback_s) in plan.lookbacks_s.iter().enumerate() {
             let new_p = p + offs[p..].partition_point(|&o| o <= lookback_s);
             for i in s + p..s + new_p {
-                let slot = sc.slot(j.t_kind[i]);
+                let slot = j.t_slot[i] as usize;
+                if slot == sc.m {
+                    // A kind not seen yet in this conversion opens the next slot.
+                    sc.m += 1;
+                    sc.n[slot] = 0;
+                    sc.decay[slot * nh..(slot + 1) * nh].fill(0.0);
+                }
                 sc.n[slot] += 1;
                 let decay = &mut sc.decay[slot * nh..(slot + 1) * nh];
                 match plan.lag {
@@ -865,10 +912,9 @@ fn run(j: &Journeys, plan: &Plan, mut emit: impl FnMut(usize, usize, usize, &Scr
             if p > 0 {
                 totals.tracked[li][g] += 1;
                 positional_credit(j, s, p, plan.position, &mut sc);
-                emit(li, c, g, &sc);
+                emit(li, c, g, &sc, kinds);
             }
         }
-        sc.reset();
     }
     totals
 }
@@ -879,32 +925,33 @@ pub fn attribute(j: &Journeys, params: &AttributionParams) -> Result<Attribution
     let nk = j.event_kinds.len();
     let mut acc = Accumulators::new(plan.n_groups * nk, plan.n_groups * nk);
     let mut per_conversion = params.per_conversion.then(Vec::new);
-    let totals = run(j, &plan, |_, c, g, sc| {
+    let totals = run(j, &plan, |_, c, g, sc, kinds| {
         acc.tick();
         let base = g * nk;
         let inv_n = 1.0 / f64::from(sc.n_total());
         let inv_d = 1.0 / sc.decay_total(0);
-        for (slot, &k) in sc.kinds.iter().enumerate() {
+        for (slot, &k) in kinds[..sc.m].iter().enumerate() {
             let k = k as usize;
             let linear = f64::from(sc.n[slot]) * inv_n;
             let td = sc.decay[slot] * inv_d;
+            let (first, last, position) = sc.positional(slot);
             let a = &mut acc.rules[base + k];
             a.with_touch += 1;
-            a.first.add(sc.first[slot]);
-            a.last.add(sc.last[slot]);
+            a.first.add(first);
+            a.last.add(last);
             a.linear.add(linear);
-            a.position.add(sc.position[slot]);
+            a.position.add(position);
             acc.decay[base + k].add(td);
             if let Some(out) = per_conversion.as_mut() {
                 out.push(ConversionCredit {
                     conversion_id: j.conv_id[c],
                     event_kind: j.event_kinds[k].clone(),
                     n_touches: sc.n[slot],
-                    first_touch: sc.first[slot],
-                    last_touch: sc.last[slot],
+                    first_touch: first,
+                    last_touch: last,
                     linear,
                     time_decay: td,
-                    position_based: sc.position[slot],
+                    position_based: position,
                 });
             }
         }
@@ -1069,22 +1116,24 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
     let nh = params.kernels.len();
     let width = plan.n_groups * nk;
     let mut acc = Accumulators::new(params.lookbacks_days.len() * width, n_cells * width);
-    let totals = run(j, &plan, |li, _, g, sc| {
+    let totals = run(j, &plan, |li, _, g, sc, kinds| {
         acc.tick();
         let g = g * nk;
         let inv_n = 1.0 / f64::from(sc.n_total());
-        for (slot, &k) in sc.kinds.iter().enumerate() {
+        let kinds = &kinds[..sc.m];
+        for (slot, &k) in kinds.iter().enumerate() {
+            let (first, last, position) = sc.positional(slot);
             let a = &mut acc.rules[li * width + g + k as usize];
             a.with_touch += 1;
-            a.first.add(sc.first[slot]);
-            a.last.add(sc.last[slot]);
+            a.first.add(first);
+            a.last.add(last);
             a.linear.add(f64::from(sc.n[slot]) * inv_n);
-            a.position.add(sc.position[slot]);
+            a.position.add(position);
         }
         for hi in 0..nh {
             let inv_d = 1.0 / sc.decay_total(hi);
             let base = (li * nh + hi) * width + g;
-            for (slot, &k) in sc.kinds.iter().enumerate() {
+            for (slot, &k) in kinds.iter().enumerate() {
                 acc.decay[base + k as usize].add(sc.decay[slot * nh + hi] * inv_d);
             }
         }
