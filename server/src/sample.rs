@@ -159,7 +159,9 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
 
 /// The differences between `dir` and what [`run`] would write for `args` (names and bytes).
 pub fn differences(dir: &Path, args: &SampleArgs) -> Result<Vec<String>> {
-    let tmp = std::env::temp_dir().join(format!("mensura-sample-check-{}", std::process::id()));
+    static CHECKS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = std::env::temp_dir().join(format!("mensura-sample-check-{}-{n}", std::process::id()));
     let fresh = run(&SampleArgs {
         out: tmp.clone(),
         check: false,
@@ -181,4 +183,25 @@ pub fn differences(dir: &Path, args: &SampleArgs) -> Result<Vec<String>> {
     }
     std::fs::remove_dir_all(&tmp).ok();
     Ok(differences)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed fixtures are exactly what the generator writes for the default arguments.
+    #[test]
+    fn committed_fixtures_match_the_generator() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample");
+        let args = SampleArgs { out: dir.clone(), seed: 7, conversions: 2_000, funnel_users: 1_500, check: true };
+        let differences = differences(&dir, &args).expect("generator runs");
+        assert!(differences.is_empty(), "fixtures/sample is stale; rerun `mensura sample --out fixtures/sample`: {differences:?}");
+    }
+
+    #[test]
+    fn another_seed_differs() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample");
+        let args = SampleArgs { out: dir.clone(), seed: 8, conversions: 2_000, funnel_users: 1_500, check: true };
+        assert!(!differences(&dir, &args).expect("generator runs").is_empty());
+    }
 }
