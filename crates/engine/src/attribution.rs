@@ -510,64 +510,71 @@ fn rank_of_names(names: &[String]) -> Vec<u32> {
     rank
 }
 
-/// A blocked, compensated sum. Values are added plainly into a short block, and every block is
-/// folded into the total with Knuth's branch-free TwoSum ([`Sum::flush`]), so summing credits over
-/// millions of conversions stays within an ulp or two of the exact sum (parity with the warehouse
-/// at 1e-9) at the cost of one addition per value.
+/// A compensated total: Knuth's branch-free TwoSum keeps the rounding error of every addition.
 #[derive(Debug, Clone, Copy, Default)]
-struct Sum {
-    block: f64,
+struct Compensated {
     sum: f64,
     carry: f64,
 }
 
-impl Sum {
+impl Compensated {
     #[inline]
     fn add(&mut self, x: f64) {
-        self.block += x;
-    }
-
-    fn flush(&mut self) {
-        let t = self.sum + self.block;
+        let t = self.sum + x;
         let z = t - self.sum;
-        self.carry += (self.sum - (t - z)) + (self.block - z);
+        self.carry += (self.sum - (t - z)) + (x - z);
         self.sum = t;
-        self.block = 0.0;
     }
 
-    fn value(mut self) -> f64 {
-        self.flush();
+    fn value(self) -> f64 {
         self.sum + self.carry
     }
 }
 
-/// Per-group accumulator of every rule but time-decay (which depends on the kernel).
-#[derive(Debug, Clone, Copy, Default)]
-struct RuleAcc {
-    with_touch: u64,
-    first: Sum,
-    last: Sum,
-    linear: Sum,
-    position: Sum,
-}
+/// The four kernel-free rules, in accumulator order.
+const FIRST: usize = 0;
+const LAST: usize = 1;
+const LINEAR: usize = 2;
+const POSITION: usize = 3;
 
-/// Conversions between two flushes of the blocked sums.
+/// Conversions between two flushes of the blocks.
 const FLUSH_EVERY: u32 = 1024;
 
-/// Every accumulator of a run: rules per (lookback, group, kind), time-decay per (lookback,
-/// kernel, group, kind).
+/// Every accumulator of a run: the kernel-free rules per (lookback, group, kind) and time-decay
+/// per (lookback, kernel, group, kind).
+///
+/// Credits are added plainly into short *blocks* (one vector addition per kind and conversion),
+/// and every [`FLUSH_EVERY`] conversions the blocks are folded into compensated totals. Summing
+/// credits over millions of conversions thus stays within an ulp or two of the exact sum (parity
+/// with the warehouse at 1e-9) at the cost of one addition per value.
 struct Accumulators {
-    rules: Vec<RuleAcc>,
-    decay: Vec<Sum>,
+    with_touch: Vec<u64>,
+    rules: Vec<[f64; 4]>,
+    rules_total: Vec<[Compensated; 4]>,
+    decay: Vec<f64>,
+    decay_total: Vec<Compensated>,
     pending: u32,
 }
 
 impl Accumulators {
     fn new(rules: usize, decay: usize) -> Self {
         Self {
-            rules: vec![RuleAcc::default(); rules],
-            decay: vec![Sum::default(); decay],
+            with_touch: vec![0; rules],
+            rules: vec![[0.0; 4]; rules],
+            rules_total: vec![[Compensated::default(); 4]; rules],
+            decay: vec![0.0; decay],
+            decay_total: vec![Compensated::default(); decay],
             pending: 0,
+        }
+    }
+
+    /// Adds one conversion's kernel-free credits to entry `i`.
+    #[inline]
+    fn add_rules(&mut self, i: usize, credits: [f64; 4]) {
+        self.with_touch[i] += 1;
+        let block = &mut self.rules[i];
+        for r in 0..4 {
+            block[r] += credits[r];
         }
     }
 
@@ -576,17 +583,27 @@ impl Accumulators {
     fn tick(&mut self) {
         self.pending += 1;
         if self.pending == FLUSH_EVERY {
-            self.pending = 0;
-            for r in &mut self.rules {
-                r.first.flush();
-                r.last.flush();
-                r.linear.flush();
-                r.position.flush();
-            }
-            for d in &mut self.decay {
-                d.flush();
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.pending = 0;
+        for (block, total) in self.rules.iter_mut().zip(&mut self.rules_total) {
+            for r in 0..4 {
+                total[r].add(block[r]);
+                block[r] = 0.0;
             }
         }
+        for (block, total) in self.decay.iter_mut().zip(&mut self.decay_total) {
+            total.add(*block);
+            *block = 0.0;
+        }
+    }
+
+    /// The final rule totals of entry `i`.
+    fn rules(&self, i: usize) -> [f64; 4] {
+        self.rules_total[i].map(Compensated::value)
     }
 }
 
@@ -594,8 +611,9 @@ impl Accumulators {
 struct Plan {
     lookbacks_s: Vec<u32>,
     kernels: Vec<DecayKernel>,
-    /// Calendar mode: `weights[k][lag]`.
-    weight_table: Vec<Vec<f64>>,
+    /// Calendar mode: the weight of kernel `k` at lag `d` is `weight_table[k * lag_stride + d]`.
+    weight_table: Vec<f64>,
+    lag_stride: usize,
     lag: LagMode,
     position: PositionWeights,
     by_role: bool,
@@ -654,14 +672,11 @@ impl Plan {
         } else {
             1
         };
+        let lag_stride = usize::from(j.max_lag_days) + 1;
         let weight_table = match lag {
             LagMode::Calendar => kernels
                 .iter()
-                .map(|k| {
-                    (0..=j.max_lag_days)
-                        .map(|lag| k.weight(f64::from(lag)))
-                        .collect()
-                })
+                .flat_map(|k| (0..=j.max_lag_days).map(|lag| k.weight(f64::from(lag))))
                 .collect(),
             LagMode::Exact => Vec::new(),
         };
@@ -669,6 +684,7 @@ impl Plan {
             lookbacks_s: lookbacks_days.iter().map(|d| d * DAY_S).collect(),
             kernels: kernels.to_vec(),
             weight_table,
+            lag_stride,
             lag,
             position,
             by_role,
@@ -896,8 +912,11 @@ fn run(
                 match plan.lag {
                     LagMode::Calendar => {
                         let lag = j.t_lag_days[i] as usize;
-                        for (d, table) in decay.iter_mut().zip(&plan.weight_table) {
-                            *d += table[lag];
+                        for (d, w) in decay
+                            .iter_mut()
+                            .zip(plan.weight_table[lag..].iter().step_by(plan.lag_stride))
+                        {
+                            *d += w;
                         }
                     }
                     LagMode::Exact => {
@@ -935,13 +954,8 @@ pub fn attribute(j: &Journeys, params: &AttributionParams) -> Result<Attribution
             let linear = f64::from(sc.n[slot]) * inv_n;
             let td = sc.decay[slot] * inv_d;
             let (first, last, position) = sc.positional(slot);
-            let a = &mut acc.rules[base + k];
-            a.with_touch += 1;
-            a.first.add(first);
-            a.last.add(last);
-            a.linear.add(linear);
-            a.position.add(position);
-            acc.decay[base + k].add(td);
+            acc.add_rules(base + k, [first, last, linear, position]);
+            acc.decay[base + k] += td;
             if let Some(out) = per_conversion.as_mut() {
                 out.push(ConversionCredit {
                     conversion_id: j.conv_id[c],
@@ -956,7 +970,15 @@ pub fn attribute(j: &Journeys, params: &AttributionParams) -> Result<Attribution
             }
         }
     });
-    let rows = collect_rows(j, &plan, &acc.rules, |i| acc.decay[i].value(), &totals.rows);
+    acc.flush();
+    let rows = collect_rows(
+        j,
+        &plan,
+        &acc,
+        0,
+        |i| acc.decay_total[i].value(),
+        &totals.rows,
+    );
     if let Some(out) = per_conversion.as_mut() {
         out.sort_by(|a, b| (a.conversion_id, &a.event_kind).cmp(&(b.conversion_id, &b.event_kind)));
     }
@@ -990,33 +1012,38 @@ fn kind_totals(j: &Journeys, plan: &Plan, totals: &Totals, li: usize) -> Vec<Kin
     list
 }
 
+/// The output rows of one lookback: entries `offset + g * nk + k` of the rule accumulators and
+/// `decay(g * nk + k)` of that lookback's kernel.
 fn collect_rows(
     j: &Journeys,
     plan: &Plan,
-    acc: &[RuleAcc],
+    acc: &Accumulators,
+    offset: usize,
     decay: impl Fn(usize) -> f64,
     group_rows: &[u64],
 ) -> Vec<AttributionRow> {
     let nk = j.event_kinds.len();
     let mut rows = Vec::new();
-    for g in 0..plan.n_groups {
+    for (g, &total_conversions) in group_rows.iter().enumerate().take(plan.n_groups) {
         for k in 0..nk {
-            let a = &acc[g * nk + k];
-            if a.with_touch == 0 {
+            let i = g * nk + k;
+            let with_touch = acc.with_touch[offset + i];
+            if with_touch == 0 {
                 continue;
             }
+            let rules = acc.rules(offset + i);
             let (conversion_kind, identity_role) = plan.group_keys(j, g);
             rows.push(AttributionRow {
                 conversion_kind,
                 identity_role,
                 event_kind: j.event_kinds[k].clone(),
-                conversions_with_touch: a.with_touch,
-                first_touch: a.first.value(),
-                last_touch: a.last.value(),
-                linear: a.linear.value(),
-                time_decay: decay(g * nk + k),
-                position_based: a.position.value(),
-                total_conversions: group_rows[g],
+                conversions_with_touch: with_touch,
+                first_touch: rules[FIRST],
+                last_touch: rules[LAST],
+                linear: rules[LINEAR],
+                time_decay: decay(i),
+                position_based: rules[POSITION],
+                total_conversions,
             });
         }
     }
@@ -1123,21 +1150,18 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
         let kinds = &kinds[..sc.m];
         for (slot, &k) in kinds.iter().enumerate() {
             let (first, last, position) = sc.positional(slot);
-            let a = &mut acc.rules[li * width + g + k as usize];
-            a.with_touch += 1;
-            a.first.add(first);
-            a.last.add(last);
-            a.linear.add(f64::from(sc.n[slot]) * inv_n);
-            a.position.add(position);
+            let linear = f64::from(sc.n[slot]) * inv_n;
+            acc.add_rules(li * width + g + k as usize, [first, last, linear, position]);
         }
         for hi in 0..nh {
             let inv_d = 1.0 / sc.decay_total(hi);
             let base = (li * nh + hi) * width + g;
             for (slot, &k) in kinds.iter().enumerate() {
-                acc.decay[base + k as usize].add(sc.decay[slot * nh + hi] * inv_d);
+                acc.decay[base + k as usize] += sc.decay[slot * nh + hi] * inv_d;
             }
         }
     });
+    acc.flush();
     let mut cells = Vec::with_capacity(n_cells);
     for (li, &lookback_days) in params.lookbacks_days.iter().enumerate() {
         for (hi, &kernel) in params.kernels.iter().enumerate() {
@@ -1145,8 +1169,9 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
             let rows = collect_rows(
                 j,
                 &plan,
-                &acc.rules[li * width..(li + 1) * width],
-                |i| acc.decay[base + i].value(),
+                &acc,
+                li * width,
+                |i| acc.decay_total[base + i].value(),
                 &totals.rows,
             );
             cells.push(SweepCell {

@@ -6,7 +6,7 @@
 //! TESTING.md). On native targets this file is empty.
 #![cfg(target_arch = "wasm32")]
 
-use mensura_engine::attribution::{AttributionParams, DecayKernel, Journeys, attribute};
+use mensura_engine::attribution::{AttributionParams, DecayKernel, Journeys, Rule, attribute};
 use mensura_engine::extract::{read_conversions, read_touches};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -43,16 +43,11 @@ fn decodes_fixtures_and_credits_sum_to_tracked_conversions() {
     )
     .expect("valid");
     let tracked: u64 = out.totals.iter().map(|t| t.tracked_conversions).sum();
-    for credit in [
-        |r: &mensura_engine::attribution::AttributionRow| r.linear,
-        |r| r.first_touch,
-        |r| r.time_decay,
-        |r| r.position_based,
-    ] {
-        let total: f64 = out.rows.iter().map(credit).sum();
+    for rule in Rule::ALL {
+        let total: f64 = out.rows.iter().map(|r| r.credit(rule)).sum();
         assert!(
             (total - tracked as f64).abs() < 1e-6,
-            "{total} vs {tracked}"
+            "{rule:?}: {total} vs {tracked}"
         );
     }
 }
