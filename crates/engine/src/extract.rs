@@ -90,6 +90,17 @@ impl Decoded {
             .flatten()
             .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
             .collect();
+        for rg in meta.row_groups() {
+            for column in rg.columns() {
+                let codec = column.compression();
+                if !codec_supported(codec) {
+                    return Err(Error::UnsupportedCodec {
+                        file: file.to_owned(),
+                        codec: format!("{codec:?}"),
+                    });
+                }
+            }
+        }
         match metadata.get(SCHEMA_VERSION_KEY) {
             Some(v) if v == SCHEMA_VERSION => {}
             other => {
@@ -101,17 +112,6 @@ impl Decoded {
                     ),
                     supported: SCHEMA_VERSION,
                 });
-            }
-        }
-        for rg in meta.row_groups() {
-            for column in rg.columns() {
-                let codec = column.compression();
-                if !codec_supported(codec) {
-                    return Err(Error::UnsupportedCodec {
-                        file: file.to_owned(),
-                        codec: format!("{codec:?}"),
-                    });
-                }
             }
         }
         let schema = builder.schema().clone();
