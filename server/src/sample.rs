@@ -193,15 +193,30 @@ mod tests {
     #[test]
     fn committed_fixtures_match_the_generator() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample");
-        let args = SampleArgs { out: dir.clone(), seed: 7, conversions: 2_000, funnel_users: 1_500, check: true };
+        let args = SampleArgs {
+            out: dir.clone(),
+            seed: 7,
+            conversions: 2_000,
+            funnel_users: 1_500,
+            check: true,
+        };
         let differences = differences(&dir, &args).expect("generator runs");
-        assert!(differences.is_empty(), "fixtures/sample is stale; rerun `mensura sample --out fixtures/sample`: {differences:?}");
+        assert!(
+            differences.is_empty(),
+            "fixtures/sample is stale; rerun `mensura sample --out fixtures/sample`: {differences:?}"
+        );
     }
 
     #[test]
     fn another_seed_differs() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample");
-        let args = SampleArgs { out: dir.clone(), seed: 8, conversions: 2_000, funnel_users: 1_500, check: true };
+        let args = SampleArgs {
+            out: dir.clone(),
+            seed: 8,
+            conversions: 2_000,
+            funnel_users: 1_500,
+            check: true,
+        };
         assert!(!differences(&dir, &args).expect("generator runs").is_empty());
     }
 }
