@@ -110,15 +110,33 @@ fn bench_funnel(c: &mut Criterion) {
         // About 5.2 events per user over 90 days.
         let events = synth::funnel_events(5, (target / 5) as u32, start, 90);
         group.throughput(Throughput::Elements(events.len() as u64));
-        for (name, grouping) in [("per_day", Grouping::PerDay), ("range", Grouping::Range { from_date: start, to_date: start + 89 })] {
+        for (name, grouping) in [
+            ("per_day", Grouping::PerDay),
+            (
+                "range",
+                Grouping::Range {
+                    from_date: start,
+                    to_date: start + 89,
+                },
+            ),
+        ] {
             let params = FunnelParams {
-                steps: ["chain.onboard", "mp.pageview", "chain.swap_filled", "chain.topup"].map(String::from).to_vec(),
+                steps: [
+                    "chain.onboard",
+                    "mp.pageview",
+                    "chain.swap_filled",
+                    "chain.topup",
+                ]
+                .map(String::from)
+                .to_vec(),
                 window_s: 2_592_000,
                 modes: FunnelModes::default(),
                 grouping,
                 with_rows: false,
             };
-            group.bench_with_input(BenchmarkId::new(name, target), &events, |b, e| b.iter(|| black_box(funnel(e, &params).expect("valid"))));
+            group.bench_with_input(BenchmarkId::new(name, target), &events, |b, e| {
+                b.iter(|| black_box(funnel(e, &params).expect("valid")))
+            });
         }
     }
     group.finish();

@@ -255,6 +255,13 @@ fn zstd_is_a_clear_error() {
     // Written by ClickHouse 26.9 (chDB) with its default codec, zstd, which this build cannot decode.
     let bytes = Bytes::from_static(include_bytes!("../data/zstd_funnel_events.parquet"));
     let err = read_funnel_events("funnel_events_ga.parquet", bytes).expect_err("zstd");
-    assert!(matches!(&err, Error::UnsupportedCodec { codec, .. } if codec.starts_with("ZSTD")), "{err}");
-    assert!(err.to_string().contains("publish extracts with snappy, lz4, brotli or gzip"), "{err}");
+    assert!(
+        matches!(&err, Error::UnsupportedCodec { codec, .. } if codec.starts_with("ZSTD")),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("publish extracts with snappy, lz4, brotli or gzip"),
+        "{err}"
+    );
 }
