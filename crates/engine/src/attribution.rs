@@ -300,6 +300,12 @@ pub struct Journeys {
     /// Slot of each touch's kind within its conversion: kinds numbered in order of first
     /// appearance (most recent first), so the kinds of any lookback prefix are slots `0..m`.
     t_slot: Vec<u16>,
+    /// Distance from each touch back to the first touch of its same-second run.
+    t_back: Vec<u32>,
+    /// Distinct kinds in each touch's same-second run (the same for every touch of the run).
+    t_run_kinds: Vec<u16>,
+    /// Length of each conversion's first run (its most recent second).
+    latest_run: Vec<u32>,
     /// Kinds of conversion `i`'s slots are `slot_kind[slot_start[i]..slot_start[i + 1]]`.
     slot_start: Vec<u32>,
     slot_kind: Vec<u32>,
@@ -383,6 +389,17 @@ impl Journeys {
                 )
             });
         }
+        if t.event_kind.values.len() > usize::from(u16::MAX) {
+            return Err(bad(
+                crate::extract::col::EVENT_KIND,
+                0,
+                format!(
+                    "{} distinct event kinds; at most {} are supported",
+                    t.event_kind.values.len(),
+                    u16::MAX
+                ),
+            ));
+        }
         // Re-code event kinds so that code order is name order.
         let mut event_kinds = t.event_kind.values.clone();
         event_kinds.sort();
@@ -428,6 +445,7 @@ impl Journeys {
             }
             slot_start.push(slot_kind.len() as u32);
         }
+        let (t_back, t_run_kinds, latest_run) = same_second_runs(&start, &t_offset_s, &t_kind);
         let conv_role = match &conversions.identity_role {
             Some(role) => role.codes.clone(),
             None => vec![0; n],
@@ -451,6 +469,9 @@ impl Journeys {
             t_offset_s,
             t_lag_days,
             t_slot,
+            t_back,
+            t_run_kinds,
+            latest_run,
             slot_start,
             slot_kind,
             max_lag_days,
@@ -497,6 +518,40 @@ impl Journeys {
     pub fn latest_conversion_date(&self) -> Option<i32> {
         self.conv_date.iter().copied().max()
     }
+}
+
+/// The same-second runs of every conversion's touches (ordered by offset, then kind): for each
+/// touch the distance back to its run's first touch and the run's number of distinct kinds, and
+/// for each conversion the length of its first run.
+fn same_second_runs(
+    start: &[u32],
+    offsets: &[u32],
+    kinds: &[u32],
+) -> (Vec<u32>, Vec<u16>, Vec<u32>) {
+    let mut back = vec![0u32; offsets.len()];
+    let mut run_kinds = vec![0u16; offsets.len()];
+    let mut latest_run = vec![0u32; start.len().saturating_sub(1)];
+    for (c, seg) in start.windows(2).enumerate() {
+        let (s, e) = (seg[0] as usize, seg[1] as usize);
+        let mut r = s;
+        while r < e {
+            let mut end = r + 1;
+            let mut distinct = 1u16;
+            while end < e && offsets[end] == offsets[r] {
+                distinct = distinct.saturating_add(u16::from(kinds[end] != kinds[end - 1]));
+                end += 1;
+            }
+            for i in r..end {
+                back[i] = (i - r) as u32;
+                run_kinds[i] = distinct;
+            }
+            if r == s {
+                latest_run[c] = (end - s) as u32;
+            }
+            r = end;
+        }
+    }
+    (back, run_kinds, latest_run)
 }
 
 /// For names in dictionary order, the rank of each in sorted order.
@@ -803,57 +858,52 @@ impl Scratch {
     }
 }
 
-/// Number of distinct kinds in a run of touches sorted by kind.
+/// Prepares first-touch, last-touch and position-based credit of the prefix `t[s..s + p]` of
+/// conversion `c` (most recent first) for [`Scratch::positional`]. The same-second runs were
+/// measured at load time, so this touches only the earliest run and the middle.
 #[inline]
-fn distinct(kinds: &[u32]) -> u32 {
-    1 + kinds.windows(2).filter(|w| w[0] != w[1]).count() as u32
-}
-
-/// Prepares first-touch, last-touch and position-based credit of the prefix `t[s..s + p]` (most
-/// recent first) for [`Scratch::positional`].
-#[inline]
-fn positional_credit(j: &Journeys, s: usize, p: usize, w: PositionWeights, sc: &mut Scratch) {
-    let offs = &j.t_offset_s[s..s + p];
-    let kinds = &j.t_kind[s..s + p];
-    let slots = &j.t_slot[s..s + p];
+fn positional_credit(
+    j: &Journeys,
+    c: usize,
+    s: usize,
+    p: usize,
+    w: PositionWeights,
+    sc: &mut Scratch,
+) {
     sc.stamp += 1;
-    // The latest touches are at the front, the earliest at the back; each run of one second is
-    // sorted by kind, so a kind's repeats within a run are adjacent.
-    let latest = offs[0];
-    let earliest = offs[p - 1];
-    let mut a = 1;
-    while a < p && offs[a] == latest {
-        a += 1;
+    let stamp = sc.stamp;
+    let last_i = s + p - 1;
+    // The latest run is at the front, the earliest at the back.
+    let a = s + j.latest_run[c] as usize;
+    let b = last_i - j.t_back[last_i] as usize;
+    let n_last = j.t_run_kinds[s];
+    let n_first = j.t_run_kinds[last_i];
+    for &slot in &j.t_slot[b..=last_i] {
+        sc.first_mark[slot as usize] = stamp;
     }
-    let mut b = p - 1;
-    while b > 0 && offs[b - 1] == earliest {
-        b -= 1;
-    }
-    let n_last = distinct(&kinds[..a]);
-    let n_first = distinct(&kinds[b..]);
-    for &slot in &slots[b..] {
-        sc.first_mark[slot as usize] = sc.stamp;
-    }
+    let single_second = b == s;
     let n_middle = b.saturating_sub(a);
-    let (w_first, w_last, per_middle) = if latest == earliest || n_middle == 0 {
+    let (w_first, w_last, per_middle) = if n_middle == 0 {
         let norm = w.first + w.last;
         (w.first / norm, w.last / norm, 0.0)
     } else {
-        for &slot in &slots[a..b] {
+        for &slot in &j.t_slot[a..b] {
             let slot = slot as usize;
-            if sc.middle_mark[slot] != sc.stamp {
-                sc.middle_mark[slot] = sc.stamp;
-                sc.middle[slot] = 0;
-            }
-            sc.middle[slot] += 1;
+            let seen = if sc.middle_mark[slot] == stamp {
+                sc.middle[slot]
+            } else {
+                0
+            };
+            sc.middle[slot] = seen + 1;
+            sc.middle_mark[slot] = stamp;
         }
         (w.first, w.last, w.middle / n_middle as f64)
     };
     sc.pos = Positional {
-        n_last: n_last as usize,
+        n_last: usize::from(n_last),
         share_last: 1.0 / f64::from(n_last),
         share_first: 1.0 / f64::from(n_first),
-        single_second: latest == earliest,
+        single_second,
         w_first,
         w_last,
         per_middle,
@@ -883,6 +933,7 @@ fn run(
         tracked: vec![vec![0; plan.n_groups]; plan.lookbacks_s.len()],
     };
     let nh = plan.kernels.len();
+    let mut prefix = vec![0usize; plan.lookbacks_s.len()];
     for c in 0..j.conv_id.len() {
         let date = j.conv_date[c];
         if date < plan.window_start || date > plan.as_of {
@@ -895,19 +946,29 @@ fn run(
         let e = j.start[c + 1] as usize;
         let kinds = &j.slot_kind[j.slot_start[c] as usize..j.slot_start[c + 1] as usize];
         sc.m = 0;
+        // Prefix ends of every lookback, found from the back: most touches are inside.
         let offs = &j.t_offset_s[s..e];
+        let mut end = offs.len();
+        for (li, &lookback_s) in plan.lookbacks_s.iter().enumerate().rev() {
+            while end > 0 && offs[end - 1] > lookback_s {
+                end -= 1;
+            }
+            prefix[li] = end;
+        }
         let mut p = 0;
-        for (li, &lookback_s) in plan.lookbacks_s.iter().enumerate() {
-            let new_p = p + offs[p..].partition_point(|&o| o <= lookback_s);
+        for (li, &new_p) in prefix.iter().enumerate() {
             for i in s + p..s + new_p {
                 let slot = j.t_slot[i] as usize;
-                if slot == sc.m {
-                    // A kind not seen yet in this conversion opens the next slot.
-                    sc.m += 1;
-                    sc.n[slot] = 0;
-                    sc.decay[slot * nh..(slot + 1) * nh].fill(0.0);
+                // Slots open in order: a touch whose slot is `m` opens it (assign, not add).
+                let fresh = slot == sc.m;
+                sc.m += usize::from(fresh);
+                sc.n[slot] = if fresh { 1 } else { sc.n[slot] + 1 };
+                if nh == 1 && plan.lag == LagMode::Calendar {
+                    // The common case (one kernel, calendar lag): one table lookup per touch.
+                    let w = plan.weight_table[j.t_lag_days[i] as usize];
+                    sc.decay[slot] = if fresh { w } else { sc.decay[slot] + w };
+                    continue;
                 }
-                sc.n[slot] += 1;
                 let decay = &mut sc.decay[slot * nh..(slot + 1) * nh];
                 match plan.lag {
                     LagMode::Calendar => {
@@ -916,13 +977,14 @@ fn run(
                             .iter_mut()
                             .zip(plan.weight_table[lag..].iter().step_by(plan.lag_stride))
                         {
-                            *d += w;
+                            *d = if fresh { *w } else { *d + w };
                         }
                     }
                     LagMode::Exact => {
                         let lag = f64::from(j.t_offset_s[i]) / f64::from(DAY_S);
                         for (d, kernel) in decay.iter_mut().zip(&plan.kernels) {
-                            *d += kernel.weight(lag);
+                            let w = kernel.weight(lag);
+                            *d = if fresh { w } else { *d + w };
                         }
                     }
                 }
@@ -930,7 +992,7 @@ fn run(
             p = new_p;
             if p > 0 {
                 totals.tracked[li][g] += 1;
-                positional_credit(j, s, p, plan.position, &mut sc);
+                positional_credit(j, c, s, p, plan.position, &mut sc);
                 emit(li, c, g, &sc, kinds);
             }
         }
