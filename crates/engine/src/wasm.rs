@@ -163,6 +163,30 @@ impl Spine {
         to_js(&column.values)
     }
 
+    /// The adstock of one column with retention `lambda`, in the given form (an `AdstockForm`
+    /// object: `{kind: "truncated", frame_rows: 9}` or `{kind: "geometric"}`).
+    pub fn adstock(&self, name: &str, lambda: f64, form: JsValue) -> Result<Vec<f64>, JsError> {
+        let form: crate::mmm::adstock::AdstockForm = from_js("adstock form", form)?;
+        let column = self
+            .0
+            .column(name)
+            .ok_or_else(|| JsError::new(&format!("the spine has no column `{name}`")))?;
+        form.apply(&column.values, lambda).map_err(engine)
+    }
+
+    /// The weekly adstock and low-spend weeks of one (KPI, media) pair, for the baseline band
+    /// (registry names without prefix, and a `BaselineParams` object).
+    #[wasm_bindgen(js_name = lowSpendBand)]
+    pub fn low_spend_band(
+        &self,
+        kpi: &str,
+        media: &str,
+        params: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let params: crate::mmm::baseline::BaselineParams = from_js("baseline parameters", params)?;
+        to_js(&crate::mmm::baseline::low_spend_band(&self.0, kpi, media, &params).map_err(engine)?)
+    }
+
     /// Bottom-decile baselines (a `BaselineParams` object).
     pub fn baseline(&self, params: JsValue) -> Result<JsValue, JsError> {
         let params: crate::mmm::baseline::BaselineParams = from_js("baseline parameters", params)?;

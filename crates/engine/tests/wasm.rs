@@ -88,3 +88,55 @@ fn js_surface_round_trips_parameters_and_errors() {
             .starts_with("broken.parquet: not a readable Parquet file")
     );
 }
+
+const EVENTS: &[u8] = include_bytes!("../../../fixtures/sample/funnel_events_ga.parquet");
+const SPINE: &[u8] = include_bytes!("../../../fixtures/sample/mmm_spine_weekly.parquet");
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).expect("field")
+}
+
+#[wasm_bindgen_test]
+fn funnels_and_mmm_through_the_js_surface() {
+    let events = mensura_engine::wasm::FunnelEvents::new("funnel_events_ga.parquet", EVENTS)
+        .expect("valid fixture");
+    assert!(events.event_kinds().iter().any(|k| k == "chain.topup"));
+    let params = js_sys::JSON::parse(
+        r#"{"steps":["mp.pageview","chain.swap_filled","chain.topup"],"window_s":2592000,"modes":{},"grouping":{"kind":"per_day"},"with_rows":false}"#,
+    )
+    .expect("json");
+    let report = events.funnel(params).expect("valid funnel");
+    assert_eq!(
+        js_sys::Array::from(&get(&report, "users_per_level")).length(),
+        4
+    );
+
+    let spine =
+        mensura_engine::wasm::Spine::new("mmm_spine_weekly.parquet", SPINE).expect("valid fixture");
+    assert_eq!(spine.weeks().len(), 105);
+    let form = js_sys::JSON::parse(r#"{"kind":"geometric"}"#).expect("json");
+    let adstock = spine
+        .adstock("media_ga_token_offer_emissions_usd", 0.5, form)
+        .expect("known column");
+    assert_eq!(adstock.len(), 105);
+    let params = js_sys::JSON::parse(&format!(
+        r#"{{"as_of_date":{},"trailing_days":730,"form":{{"kind":"truncated","frame_rows":9}},"default_lambda":0.5,"lambda_by_media":{{}},"kpis":["gpay_topups_count"],"media":["ga_token_offer_emissions_usd"],"min_low_spend_weeks":6}}"#,
+        spine.weeks()[104] + 7
+    ))
+    .expect("json");
+    let rows = spine.baseline(params.clone()).expect("valid baseline");
+    assert_eq!(js_sys::Array::from(&rows).length(), 1);
+    let band = spine
+        .low_spend_band("gpay_topups_count", "ga_token_offer_emissions_usd", params)
+        .expect("valid band");
+    assert!(js_sys::Array::from(&get(&band, "weeks")).length() > 100);
+    let collinearity = js_sys::JSON::parse(&format!(
+        r#"{{"as_of_date":{},"trailing_days":730,"high_corr_threshold":0.9}}"#,
+        spine.weeks()[104] + 7
+    ))
+    .expect("json");
+    let vif = spine.vif(collinearity).expect("valid");
+    assert_eq!(js_sys::Array::from(&vif).length(), 8);
+    // An unknown column is the engine's error, not a panic.
+    assert!(spine.column("kpi_nope").is_err());
+}
