@@ -98,6 +98,32 @@ impl JourneyArgs {
     }
 }
 
+/// The columns of an attribution row after its conversion kind (and role).
+const ROW_COLUMNS: [&str; 8] = [
+    "event_kind",
+    "conversions_with_touch",
+    "first_touch",
+    "last_touch",
+    "linear",
+    "time_decay",
+    "position_based",
+    "total_conversions",
+];
+
+/// The cells of [`ROW_COLUMNS`] for one row.
+fn row_cells(r: &attribution::AttributionRow) -> [Cell; 8] {
+    [
+        r.event_kind.as_str().into(),
+        r.conversions_with_touch.into(),
+        r.first_touch.into(),
+        r.last_touch.into(),
+        r.linear.into(),
+        r.time_decay.into(),
+        r.position_based.into(),
+        r.total_conversions.into(),
+    ]
+}
+
 /// Parses a comma-separated list, naming the option in errors.
 pub fn parse_list<T: std::str::FromStr>(option: &str, text: &str) -> Result<Vec<T>> {
     text.split(',')
@@ -182,32 +208,14 @@ pub fn attribute(args: &AttributeArgs, out: &mut impl std::io::Write) -> Result<
         if by_role {
             cols.push("identity_role");
         }
-        cols.extend([
-            "event_kind",
-            "conversions_with_touch",
-            "first_touch",
-            "last_touch",
-            "linear",
-            "time_decay",
-            "position_based",
-            "total_conversions",
-        ]);
+        cols.extend(ROW_COLUMNS);
         let mut t = Table::new(cols);
         for r in &result.rows {
             let mut row: Vec<Cell> = vec![r.conversion_kind.as_str().into()];
             if by_role {
                 row.push(r.identity_role.clone().into());
             }
-            row.extend([
-                r.event_kind.as_str().into(),
-                r.conversions_with_touch.into(),
-                r.first_touch.into(),
-                r.last_touch.into(),
-                r.linear.into(),
-                r.time_decay.into(),
-                r.position_based.into(),
-                r.total_conversions.into(),
-            ]);
+            row.extend(row_cells(r));
             t.push(row);
         }
         t
@@ -312,36 +320,24 @@ pub fn sweep(args: &SweepArgs, out: &mut impl std::io::Write) -> Result<()> {
             ]);
         }
     } else {
-        t = Table::new(vec![
+        let mut cols = vec![
             "lookback_days",
             kernel_col,
             "conversion_kind",
             "identity_role",
-            "event_kind",
-            "conversions_with_touch",
-            "first_touch",
-            "last_touch",
-            "linear",
-            "time_decay",
-            "position_based",
-            "total_conversions",
-        ]);
+        ];
+        cols.extend(ROW_COLUMNS);
+        t = Table::new(cols);
         for cell in &result.cells {
             for r in &cell.rows {
-                t.push(vec![
+                let mut row: Vec<Cell> = vec![
                     cell.lookback_days.into(),
                     cell.kernel.days().into(),
                     r.conversion_kind.as_str().into(),
                     r.identity_role.clone().into(),
-                    r.event_kind.as_str().into(),
-                    r.conversions_with_touch.into(),
-                    r.first_touch.into(),
-                    r.last_touch.into(),
-                    r.linear.into(),
-                    r.time_decay.into(),
-                    r.position_based.into(),
-                    r.total_conversions.into(),
-                ]);
+                ];
+                row.extend(row_cells(r));
+                t.push(row);
             }
         }
     }
