@@ -294,7 +294,6 @@ pub struct Journeys {
     source_rows: Vec<u32>,
     /// Touches of conversion `i` are `start[i]..start[i + 1]`.
     start: Vec<u32>,
-    t_kind: Vec<u32>,
     t_offset_s: Vec<u32>,
     t_lag_days: Vec<u16>,
     /// Slot of each touch's kind within its conversion: kinds numbered in order of first
@@ -465,7 +464,6 @@ impl Journeys {
             conv_date: conversions.conversion_date.clone(),
             source_rows: conversions.source_rows.clone(),
             start,
-            t_kind,
             t_offset_s,
             t_lag_days,
             t_slot,
@@ -496,7 +494,7 @@ impl Journeys {
 
     /// Number of touches.
     pub fn touches(&self) -> usize {
-        self.t_kind.len()
+        self.t_offset_s.len()
     }
 
     /// Event kind names, sorted.
