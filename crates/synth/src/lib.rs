@@ -1,0 +1,3 @@
+//! # mensura-synth
+//!
+//! Deterministic synthetic upstream tables for the measurement stack (work in progress).

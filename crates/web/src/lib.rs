@@ -1,0 +1,3 @@
+//! # mensura-web
+//!
+//! The notebook (work in progress).
