@@ -9,4 +9,6 @@ pub mod demo;
 pub mod manifest;
 pub mod output;
 pub mod sample;
+pub mod stack;
+pub mod stack_cmd;
 pub mod warehouse;

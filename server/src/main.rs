@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mensura::{analyze, demo, sample};
+use mensura::{analyze, demo, sample, stack_cmd};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]
@@ -35,6 +35,19 @@ enum Command {
     Collinearity(analyze::CollinearityArgs),
     /// Write the deterministic sample extracts and their manifest.
     Sample(sample::SampleArgs),
+    /// Build the measurement stack in ClickHouse (embedded chDB, or a server by URL).
+    Build(stack_cmd::BuildArgs),
+    /// Run the data tests on the built stack; exits with 1 when an error-severity test fails.
+    Test(stack_cmd::TestArgs),
+}
+
+/// Runs an async command on a fresh runtime.
+fn block_on<T>(future: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(future)
 }
 
 fn main() -> ExitCode {
@@ -67,6 +80,13 @@ fn main() -> ExitCode {
                     d.join(", ")
                 )
             }
+        }),
+        Command::Build(args) => block_on(stack_cmd::build(args, &mut out)).map(|_| ()),
+        Command::Test(args) => block_on(stack_cmd::test(args, &mut out)).and_then(|r| {
+            if r.errors() > 0 {
+                anyhow::bail!("{} data tests failed (severity error)", r.errors())
+            }
+            Ok(())
         }),
         Command::Sample(args) => sample::run(args).map(|m| {
             eprintln!(
