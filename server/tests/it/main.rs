@@ -3,4 +3,5 @@
 //! a temporary directory and stop it when they end, even on failure.
 
 mod cli;
+mod scenarios;
 mod warehouse;
