@@ -222,7 +222,16 @@ pub async fn build(args: &BuildArgs, out: &mut impl Write) -> Result<BuildReport
 
     // Only the models that pseudonymize need the salt; the runner refuses to start without it
     // when any of them is selected, with the reason (missing, empty, odd length, not hex).
-    let salt = Salt::from_env().ok();
+    let salt = match Salt::from_env() {
+        Ok(salt) => Some(salt),
+        Err(e) => {
+            let needs = project.select(opts.select.as_ref())?;
+            if let Some(m) = needs.iter().find(|m| m.sql.contains("{salt:String}")) {
+                bail!("the build cannot start: model {} pseudonymizes addresses: {e}", m.name);
+            }
+            None
+        }
+    };
     let conn = args.warehouse.connect().await?;
     let result = async {
         let report = Runner::new(conn.wh.clone(), &project, salt)

@@ -152,6 +152,18 @@ impl Project {
         self.models.iter().find(|m| m.name == name)
     }
 
+    /// The models a build runs: all, or `roots` and everything downstream of them, in order.
+    pub fn select(&self, roots: Option<&BTreeSet<String>>) -> Result<Vec<&Model>, ProjectError> {
+        let Some(roots) = roots else {
+            return Ok(self.models.iter().collect());
+        };
+        if let Some(unknown) = roots.iter().find(|r| self.model(r).is_none()) {
+            return Err(ProjectError::Invalid(format!("there is no model called {unknown}")));
+        }
+        let names: BTreeSet<String> = self.downstream(roots).into_iter().collect();
+        Ok(self.models.iter().filter(|m| names.contains(&m.name)).collect())
+    }
+
     /// The names of `roots` and of every model downstream of them, in build order.
     pub fn downstream(&self, roots: &BTreeSet<String>) -> Vec<String> {
         let mut selected: BTreeSet<&str> = roots.iter().map(String::as_str).collect();

@@ -172,7 +172,7 @@ impl<'a> Runner<'a> {
     /// Builds the selected models (sources ensured, seeds loaded first).
     pub async fn build(&self, opts: &BuildOptions) -> Result<BuildReport> {
         let start = Instant::now();
-        let models = self.selected(opts)?;
+        let models = self.project.select(opts.select.as_ref())?;
         if self.salt.is_none()
             && let Some(m) = models.iter().find(|m| m.sql.contains("{salt:String}"))
         {
@@ -249,26 +249,6 @@ impl<'a> Runner<'a> {
             models: reports,
             seconds: start.elapsed().as_secs_f64(),
         })
-    }
-
-    fn selected(&self, opts: &BuildOptions) -> Result<Vec<&'a Model>> {
-        let names: BTreeSet<String> = match &opts.select {
-            None => self.project.models.iter().map(|m| m.name.clone()).collect(),
-            Some(roots) => {
-                for r in roots {
-                    if self.project.model(r).is_none() {
-                        bail!("there is no model called {r}");
-                    }
-                }
-                self.project.downstream(roots).into_iter().collect()
-            }
-        };
-        Ok(self
-            .project
-            .models
-            .iter()
-            .filter(|m| names.contains(&m.name))
-            .collect())
     }
 
     async fn materialize(
