@@ -39,6 +39,10 @@ enum Command {
     Build(stack_cmd::BuildArgs),
     /// Run the data tests on the built stack; exits with 1 when an error-severity test fails.
     Test(stack_cmd::TestArgs),
+    /// Publish the privacy-safe Parquet extracts of the built stack, with their manifest.
+    Publish(stack_cmd::PublishArgs),
+    /// Serve the notebook (www/) and the published data over HTTP, with admin routes.
+    Serve(mensura::serve::ServeArgs),
 }
 
 /// Runs an async command on a fresh runtime.
@@ -88,6 +92,8 @@ fn main() -> ExitCode {
             }
             Ok(())
         }),
+        Command::Publish(args) => block_on(stack_cmd::publish(args, &mut out)).map(|_| ()),
+        Command::Serve(args) => mensura::serve::run(args, &mut out),
         Command::Sample(args) => sample::run(args).map(|m| {
             eprintln!(
                 "wrote {} extracts and manifest.json to {}",

@@ -22,6 +22,9 @@ pub struct Manifest {
     pub built_at: String,
     /// The date the data is "as of" (the latest conversion date), `YYYY-MM-DD`.
     pub as_of_date: String,
+    /// `--min-cell K`: aggregate rows describing fewer than K users were left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cell: Option<u64>,
     pub files: Vec<ManifestFile>,
 }
 
@@ -43,6 +46,9 @@ pub struct ManifestFile {
     pub lookbacks: Vec<u32>,
     pub as_of_date: String,
     pub built_at: String,
+    /// Rows left out by `--min-cell` (absent when no suppression applied to this file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed_rows: Option<u64>,
 }
 
 /// Lowercase hex SHA-256 of `bytes`.

@@ -135,6 +135,7 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
         source: "sample".to_owned(),
         built_at: built_at.clone(),
         as_of_date: as_of_date.clone(),
+        min_cell: None,
         files: Vec::new(),
     };
     for (name, extract, sector, rows, lookbacks, bytes) in files {
@@ -151,6 +152,7 @@ pub fn run(args: &SampleArgs) -> Result<Manifest> {
             lookbacks,
             as_of_date: as_of_date.clone(),
             built_at: built_at.clone(),
+            suppressed_rows: None,
         });
     }
     manifest.write(out)?;

@@ -70,7 +70,10 @@ impl WarehouseArgs {
         {
             bail!("--database {database:?}: expected letters, digits and underscores");
         }
-        base.execute(&format!("CREATE DATABASE IF NOT EXISTS {database}"))
+        // The URL's database may not exist yet: create it from `default`.
+        base.clone()
+            .with_database("default")
+            .execute(&format!("CREATE DATABASE IF NOT EXISTS {database}"))
             .await
             .with_context(|| format!("creating database {database} on {}", base.endpoint()))?;
         Ok(Connection {
@@ -227,7 +230,10 @@ pub async fn build(args: &BuildArgs, out: &mut impl Write) -> Result<BuildReport
         Err(e) => {
             let needs = project.select(opts.select.as_ref())?;
             if let Some(m) = needs.iter().find(|m| m.sql.contains("{salt:String}")) {
-                bail!("the build cannot start: model {} pseudonymizes addresses: {e}", m.name);
+                bail!(
+                    "the build cannot start: model {} pseudonymizes addresses: {e}",
+                    m.name
+                );
             }
             None
         }
@@ -308,30 +314,48 @@ fn write_build_report(report: &BuildReport, format: Format, out: &mut impl Write
     Ok(())
 }
 
-/// The as_of of the last build in this database, if any.
-pub async fn last_as_of(wh: &Warehouse) -> Result<Option<String>> {
+/// The last build recorded in a database.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LastBuild {
+    /// `YYYY-MM-DD`.
+    pub as_of: String,
+    /// `YYYY-MM-DDThh:mm:ssZ`.
+    pub built_at: String,
+    /// Comma-separated lookbacks.
+    pub lookbacks: String,
+}
+
+/// The last build in this database, if any.
+pub async fn last_build(wh: &Warehouse) -> Result<Option<LastBuild>> {
     #[derive(Deserialize)]
-    struct Row {
-        a: String,
+    struct Count {
+        n: u64,
     }
-    let exists: Vec<Row> = wh
+    let exists: Vec<Count> = wh
         .query_rows(
-            "SELECT toString(count()) AS a FROM system.tables WHERE database = currentDatabase() AND name = {t:String}",
+            "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = {t:String}",
             &Params::new().bind("t", LAST_BUILD),
         )
         .await?;
-    if exists.first().is_none_or(|r| r.a == "0") {
+    if exists.first().is_none_or(|r| r.n == 0) {
         return Ok(None);
     }
-    let rows: Vec<Row> = wh
+    let rows: Vec<LastBuild> = wh
         .query_rows(
             &format!(
-                "SELECT toString(argMax(as_of, built_at)) AS a FROM {LAST_BUILD} HAVING count() > 0"
+                "SELECT toString(b.as_of) AS as_of, \
+                 formatDateTime(b.built_at, '%Y-%m-%dT%H:%i:%SZ', 'UTC') AS built_at, \
+                 b.lookbacks AS lookbacks \
+                 FROM (SELECT * FROM {LAST_BUILD} ORDER BY built_at DESC LIMIT 1) AS b"
             ),
             &Params::new(),
         )
         .await?;
-    Ok(rows.into_iter().next().map(|r| r.a))
+    Ok(rows.into_iter().next())
+}
+
+fn no_build() -> anyhow::Error {
+    anyhow::anyhow!("this database has no build yet: run `mensura build` first")
 }
 
 /// `mensura test`: returns the report; the caller exits non-zero when it has errors.
@@ -341,11 +365,7 @@ pub async fn test(args: &TestArgs, out: &mut impl Write) -> Result<TestReport> {
     let result = async {
         let as_of = match &args.as_of {
             Some(d) => format_date(parse_date("--as-of", d)?),
-            None => last_as_of(&conn.wh).await?.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "this database has no build yet: run `mensura build` first (or pass --as-of)"
-                )
-            })?,
+            None => last_build(&conn.wh).await?.ok_or_else(no_build)?.as_of,
         };
         Ok::<_, anyhow::Error>(run_tests(&conn.wh, &project.tests, &as_of).await)
     }
@@ -425,4 +445,61 @@ mod tests {
         );
         assert!(parse_bytes("lots").is_err());
     }
+}
+
+/// Options of `mensura publish`.
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    #[command(flatten)]
+    pub warehouse: WarehouseArgs,
+    /// The data directory to (re)write: extracts + manifest.json.
+    #[arg(long, default_value = "www/data")]
+    pub out: PathBuf,
+    /// Leave out aggregate rows describing fewer than K distinct users (recorded in the manifest).
+    #[arg(long, value_name = "K")]
+    pub min_cell: Option<u64>,
+    /// Publish only these extracts (comma-separated names, e.g. conversions_ga).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+}
+
+/// `mensura publish`.
+pub async fn publish(
+    args: &PublishArgs,
+    out: &mut impl Write,
+) -> Result<crate::manifest::Manifest> {
+    let conn = args.warehouse.connect().await?;
+    let result = async {
+        let last = last_build(&conn.wh).await?.ok_or_else(no_build)?;
+        let project = Project::load(&lookbacks(&last.lookbacks)?)?;
+        let opts = crate::publish::PublishOptions {
+            out: args.out.clone(),
+            as_of: last.as_of,
+            built_at: last.built_at,
+            min_cell: args.min_cell,
+            only: (!args.only.is_empty()).then(|| args.only.clone()),
+        };
+        crate::publish::publish(&conn.wh, &project, &opts).await
+    }
+    .await;
+    conn.close().await?;
+    let manifest = result?;
+    let mut t = Table::new(vec!["file", "rows", "bytes", "suppressed_rows"]);
+    for f in &manifest.files {
+        t.push(vec![
+            Cell::from(f.name.as_str()),
+            Cell::from(f.rows),
+            Cell::from(f.bytes),
+            f.suppressed_rows.map_or(Cell::Null, Cell::from),
+        ]);
+    }
+    t.write(Format::Table, out)?;
+    writeln!(
+        out,
+        "published {} extracts as of {} to {}",
+        manifest.files.len(),
+        manifest.as_of_date,
+        args.out.display()
+    )?;
+    Ok(manifest)
 }

@@ -102,30 +102,7 @@ impl ModelFile {
             .strip_suffix(".sql")
             .ok_or_else(|| err("a model file name ends in .sql".into()))?;
 
-        let mut fields: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        let mut body_start = text.len();
-        let mut offset = 0;
-        for (number, line) in text.split_inclusive('\n').enumerate() {
-            let trimmed = line.trim();
-            if let Some(comment) = trimmed.strip_prefix("--") {
-                if let Some((key, value)) = comment.split_once(':') {
-                    let key = key.trim();
-                    if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                        if fields
-                            .insert(key.to_string(), (number + 1, value.trim().to_string()))
-                            .is_some()
-                        {
-                            return Err(err(format!("header key `{key}` appears twice")));
-                        }
-                    }
-                }
-            } else if !trimmed.is_empty() {
-                body_start = offset;
-                break;
-            }
-            offset += line.len();
-        }
-        let sql = text[body_start..].trim().to_string();
+        let (mut fields, sql) = split_header(text).map_err(err)?;
         if sql.is_empty() {
             return Err(err("no SELECT after the header".into()));
         }
@@ -135,7 +112,7 @@ impl ModelFile {
             ));
         }
 
-        let mut take = |key: &str| fields.remove(key).map(|(_, v)| v);
+        let mut take = |key: &str| fields.remove(key);
         let model = take("model").ok_or_else(|| err("missing header `-- model: <name>`".into()))?;
         if model != stem {
             return Err(err(format!(
@@ -299,6 +276,35 @@ impl ModelFile {
             sql: fill(&self.sql),
         }
     }
+}
+
+/// Splits a file into its header (`-- key: value` lines before the first line of SQL, keys in
+/// lowercase) and the SQL after it, trimmed. Other comment lines are free text.
+pub fn split_header(text: &str) -> Result<(BTreeMap<String, String>, String), String> {
+    let mut fields = BTreeMap::new();
+    let mut body_start = text.len();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(comment) = trimmed.strip_prefix("--") {
+            if let Some((key, value)) = comment.split_once(':') {
+                let key = key.trim();
+                if !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && fields
+                        .insert(key.to_string(), value.trim().to_string())
+                        .is_some()
+                {
+                    return Err(format!("header key `{key}` appears twice"));
+                }
+            }
+        } else if !trimmed.is_empty() {
+            body_start = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    Ok((fields, text[body_start..].trim().to_string()))
 }
 
 /// Replaces `{N}` in a name (templates of tests and inputs).

@@ -13,7 +13,7 @@ static MODELS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/models");
 static SEEDS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seeds");
 
 /// The sector folders, in build order when nothing else decides.
-pub const SECTORS: [&str; 3] = ["gnosis_app", "gpay", "mmm"];
+pub const SECTORS: [&str; 4] = ["gnosis_app", "gpay", "mmm", "publish"];
 
 /// The lookbacks built when none are configured (DESIGN §4.14).
 pub const DEFAULT_LOOKBACKS: [u32; 4] = [7, 14, 30, 60];
@@ -158,10 +158,16 @@ impl Project {
             return Ok(self.models.iter().collect());
         };
         if let Some(unknown) = roots.iter().find(|r| self.model(r).is_none()) {
-            return Err(ProjectError::Invalid(format!("there is no model called {unknown}")));
+            return Err(ProjectError::Invalid(format!(
+                "there is no model called {unknown}"
+            )));
         }
         let names: BTreeSet<String> = self.downstream(roots).into_iter().collect();
-        Ok(self.models.iter().filter(|m| names.contains(&m.name)).collect())
+        Ok(self
+            .models
+            .iter()
+            .filter(|m| names.contains(&m.name))
+            .collect())
     }
 
     /// The names of `roots` and of every model downstream of them, in build order.

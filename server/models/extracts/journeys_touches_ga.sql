@@ -1,0 +1,34 @@
+-- extract: journeys_touches_ga
+-- kind: journeys_touches
+-- sector: ga
+-- check: touches
+-- max_lookback: true
+-- order_by: conversion_id, touch_offset_s, event_kind
+-- One row per qualifying touch of a published GA conversion within the longest lookback: the guards
+-- of the journey marts (spec §3.3) at touch grain: same user, event_ts < conversion_ts,
+-- event_ts >= conversion_ts - max_lookback days (to the second), event_kind != the conversion's
+-- mapped kind. Any lookback N <= max is the subset touch_offset_s <= N * 86400.
+WITH
+    conv AS
+    (
+        SELECT conversion_id, user_pseudonym, conversion_ts, conversion_date, toString(mapped_event_kind) AS mapped
+        FROM pub_gnosis_app_conversions
+    ),
+    events AS
+    (
+        SELECT user_pseudonym, event_ts, toString(event_kind) AS event_kind, toString(event_source) AS event_source
+        FROM int_execution_gnosis_app_user_events_unified
+        WHERE event_date >= (SELECT toDate32(min(conversion_date)) FROM conv) - {max_lookback:UInt32}
+          AND user_pseudonym IN (SELECT user_pseudonym FROM conv)
+    )
+SELECT
+    c.conversion_id AS conversion_id,
+    e.event_kind AS event_kind,
+    e.event_source AS event_source,
+    toUInt32(dateDiff('second', e.event_ts, c.conversion_ts)) AS touch_offset_s,
+    toUInt16(dateDiff('day', toDate(e.event_ts), c.conversion_date)) AS lag_days
+FROM events AS e
+INNER JOIN conv AS c ON c.user_pseudonym = e.user_pseudonym
+WHERE e.event_ts < c.conversion_ts
+  AND e.event_ts >= c.conversion_ts - toIntervalDay({max_lookback:UInt32})
+  AND e.event_kind != c.mapped
