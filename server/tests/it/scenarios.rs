@@ -22,6 +22,8 @@ struct ScenarioToml {
     lookbacks: Option<Vec<u32>>,
     #[allow(dead_code)]
     description: String,
+    /// The sectors to build (default: from the name's prefix `ga_`, `gp_`, `mmm_`; all otherwise).
+    sectors: Option<Vec<String>>,
     /// Data tests this scenario is expected to fail (by name); every other error test must pass.
     #[serde(default)]
     expect_test_failures: Vec<String>,
@@ -98,8 +100,27 @@ async fn run_scenario(base: &Warehouse, dir: &Path) -> Vec<String> {
         }
     }
 
+    let sectors: Vec<String> = cfg.sectors.clone().unwrap_or_else(|| {
+        let prefix = name.split('_').next().unwrap_or_default();
+        match prefix {
+            "ga" => vec!["gnosis_app".into()],
+            "gp" => vec!["gpay".into()],
+            "mmm" => vec!["mmm".into()],
+            _ => Vec::new(),
+        }
+    });
     let as_of = parse_date("as_of", &cfg.as_of).expect("as_of is a date");
     let mut opts = BuildOptions::new(as_of, BUILT_AT);
+    if !sectors.is_empty() {
+        opts.select = Some(
+            project
+                .models
+                .iter()
+                .filter(|m| sectors.contains(&m.sector))
+                .map(|m| m.name.clone())
+                .collect(),
+        );
+    }
     opts.retry = RetryPolicy {
         transient_backoff: vec![std::time::Duration::from_millis(200); 3],
         memory_retries: 0,
@@ -148,7 +169,17 @@ async fn run_scenario(base: &Warehouse, dir: &Path) -> Vec<String> {
         }
     }
 
-    let report = run_tests(&wh, &project.tests, &cfg.as_of).await;
+    let built: BTreeSet<String> = match &opts.select {
+        Some(roots) => project.downstream(roots).into_iter().collect(),
+        None => project.models.iter().map(|m| m.name.clone()).collect(),
+    };
+    let tests: Vec<_> = project
+        .tests
+        .iter()
+        .filter(|t| built.contains(&t.model))
+        .cloned()
+        .collect();
+    let report = run_tests(&wh, &tests, &cfg.as_of).await;
     let expected: BTreeSet<&str> = cfg
         .expect_test_failures
         .iter()
