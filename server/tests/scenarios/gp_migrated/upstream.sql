@@ -1,0 +1,25 @@
+-- S_old = 0x…0a01, S_new = 0x…0b01 (migrated 2026-06-12 00:00:00); owner G = 0x1234…7890 set up both;
+-- delegate D = 0xdddd… on both.
+INSERT INTO int_execution_gpay_wallets (address) VALUES
+    ('0x0000000000000000000000000000000000000a01'),
+    ('0x0000000000000000000000000000000000000b01')
+;
+INSERT INTO int_execution_safes_owner_events (safe_address, owner, event_kind, block_timestamp) VALUES
+    ('0x0000000000000000000000000000000000000a01', '0x1234567890123456789012345678901234567890', 'safe_setup', '2025-12-01 10:00:00'),
+    ('0x0000000000000000000000000000000000000b01', '0x1234567890123456789012345678901234567890', 'safe_setup', '2026-06-11 23:00:00')
+;
+INSERT INTO int_execution_gpay_spender_delegates_current (gp_safe, delegate_address) VALUES
+    ('0x0000000000000000000000000000000000000a01', '0xdddddddddddddddddddddddddddddddddddddddd'),
+    ('0x0000000000000000000000000000000000000b01', '0xdddddddddddddddddddddddddddddddddddddddd')
+;
+INSERT INTO int_execution_gpay_safe_canonical (address, canonical_address, migrated_at) VALUES
+    ('0x0000000000000000000000000000000000000a01', '0x0000000000000000000000000000000000000b01', '2026-06-12 00:00:00')
+;
+-- S_old: top-up 05-20 (its first inflow), payment 06-05 12:00, migration sweep out 06-12 00:00:00.
+-- S_new: the sweep in 06-12 00:00:00 (its first inflow), payment 06-20 18:00.
+INSERT INTO int_execution_gpay_activity (wallet_address, block_timestamp, date, transaction_hash, token_address, counterparty, direction, action, symbol, amount, amount_usd) VALUES
+    ('0x0000000000000000000000000000000000000a01', '2026-05-20 10:00:00', '2026-05-20', '0xd1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1', '0xcb444e90d8198415266c6a2724b7900fb12fc56e', '0x0000000000000000000000000000000000000000', 'in', 'Fiat Top Up', 'EURe', 185, 200),
+    ('0x0000000000000000000000000000000000000a01', '2026-06-05 12:00:00', '2026-06-05', '0xd2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2', '0xcb444e90d8198415266c6a2724b7900fb12fc56e', '0x4822521e6135cd2599199c83ea35179229a172ee', 'out', 'Payment', 'EURe', 27.5, 30),
+    ('0x0000000000000000000000000000000000000a01', '2026-06-12 00:00:00', '2026-06-12', '0xd3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3', '0xcb444e90d8198415266c6a2724b7900fb12fc56e', '0x0000000000000000000000000000000000000b01', 'out', 'Crypto Withdrawal', 'EURe', 140, 150),
+    ('0x0000000000000000000000000000000000000b01', '2026-06-12 00:00:00', '2026-06-12', '0xd3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3', '0xcb444e90d8198415266c6a2724b7900fb12fc56e', '0x0000000000000000000000000000000000000a01', 'in', 'Crypto Deposit', 'EURe', 140, 150),
+    ('0x0000000000000000000000000000000000000b01', '2026-06-20 18:00:00', '2026-06-20', '0xd4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4', '0xcb444e90d8198415266c6a2724b7900fb12fc56e', '0x4822521e6135cd2599199c83ea35179229a172ee', 'out', 'Payment', 'EURe', 41.5, 45)
