@@ -13,4 +13,5 @@ pub mod sample;
 pub mod serve;
 pub mod stack;
 pub mod stack_cmd;
+pub mod synth_cmd;
 pub mod warehouse;

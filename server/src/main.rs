@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mensura::{analyze, demo, sample, stack_cmd};
+use mensura::{analyze, demo, sample, stack_cmd, synth_cmd};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]
@@ -35,6 +35,8 @@ enum Command {
     Collinearity(analyze::CollinearityArgs),
     /// Write the deterministic sample extracts and their manifest.
     Sample(sample::SampleArgs),
+    /// Generate synthetic upstream data (every source table of the stack) into ClickHouse.
+    Synth(synth_cmd::SynthArgs),
     /// Build the measurement stack in ClickHouse (embedded chDB, or a server by URL).
     Build(stack_cmd::BuildArgs),
     /// Run the data tests on the built stack; exits with 1 when an error-severity test fails.
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
                 )
             }
         }),
+        Command::Synth(args) => block_on(synth_cmd::run(args, &mut out)).map(|_| ()),
         Command::Build(args) => block_on(stack_cmd::build(args, &mut out)).map(|_| ()),
         Command::Test(args) => block_on(stack_cmd::test(args, &mut out)).and_then(|r| {
             if r.errors() > 0 {

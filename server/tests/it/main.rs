@@ -3,5 +3,7 @@
 //! a temporary directory and stop it when they end, even on failure.
 
 mod cli;
+mod pipeline;
 mod scenarios;
+mod serve;
 mod warehouse;

@@ -1,0 +1,6 @@
+-- Coverage (spec §5.6: fixed 30-day lookback, same guards as the journeys).
+-- Both topups tracked (1/1).
+SELECT conversion_date, conversion_kind, total_conversions, tracked_conversions, total_users, tracked_users,
+       tracked_conversion_coverage, tracked_user_coverage
+FROM int_execution_gnosis_app_coverage_daily
+ORDER BY conversion_date, conversion_kind

@@ -1,0 +1,18 @@
+INSERT INTO int_execution_gnosis_app_users_current
+    (address, first_seen_at, last_seen_at, heuristic_kinds, heuristic_hits, n_distinct_heuristics)
+VALUES ('0x0000000000000000000000000000000000000c01', '2025-06-01 00:00:00', '2026-05-15 14:00:00', ['circles_trust'], 2, 1)
+;
+INSERT INTO int_execution_gnosis_app_user_events (address, heuristic_kind, block_timestamp, transaction_hash)
+VALUES ('0x0000000000000000000000000000000000000c01', 'circles_trust', '2026-05-14 10:00:00', 'c01trust')
+;
+INSERT INTO int_execution_gnosis_app_gpay_topups (ga_user, block_timestamp, transaction_hash, log_index, amount_usd, token_bought_symbol)
+VALUES
+    ('0x0000000000000000000000000000000000000c01', '2026-05-15 14:00:00', '0xp1', 0, 10.0, 'EURe'),
+    ('0x0000000000000000000000000000000000000c01', '2026-05-15 14:00:00', '0xp1', 1, 20.0, 'EURe')
+;
+INSERT INTO stg_mixpanel_ga__events
+    (event_time, event_date, user_id_hash, event_name, event_category, insert_id, is_production, is_identified,
+     device_type, country_code, page_path, bottom_sheet)
+SELECT toDateTime(t, 'UTC'), toDate(toDateTime(t, 'UTC')), sipHash64(concat(unhex({salt:String}), lower(a))), n, c, i, 1, 1, 'mobile', 'DE', '/', ''
+FROM values('a String, t String, n String, c String, i String',
+    ('0x0000000000000000000000000000000000000c01', '2026-05-15 10:00:00', '$mp_web_page_view', 'pageview', '0c01-1'))
