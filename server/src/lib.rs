@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod demo;
+pub mod fixtures;
 pub mod manifest;
 pub mod output;
 pub mod publish;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mensura::{analyze, demo, sample, stack_cmd, synth_cmd};
+use mensura::{analyze, demo, fixtures, sample, stack_cmd, synth_cmd};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]
@@ -35,6 +35,9 @@ enum Command {
     Collinearity(analyze::CollinearityArgs),
     /// Write the deterministic sample extracts and their manifest.
     Sample(sample::SampleArgs),
+    /// Rewrite the committed warehouse fixtures (the whole pipeline from a fixed seed).
+    #[command(hide = true)]
+    Fixtures(fixtures::FixturesArgs),
     /// Generate synthetic upstream data (every source table of the stack) into ClickHouse.
     Synth(synth_cmd::SynthArgs),
     /// Build the measurement stack in ClickHouse (embedded chDB, or a server by URL).
@@ -86,6 +89,9 @@ fn main() -> ExitCode {
                     d.join(", ")
                 )
             }
+        }),
+        Command::Fixtures(args) => block_on(fixtures::run(args)).map(|m| {
+            eprintln!("wrote {} extracts to {}", m.files.len(), args.out.display());
         }),
         Command::Synth(args) => block_on(synth_cmd::run(args, &mut out)).map(|_| ()),
         Command::Build(args) => block_on(stack_cmd::build(args, &mut out)).map(|_| ()),

@@ -35,7 +35,7 @@ use crate::ga::{
 };
 use crate::gp::{
     self, Action, Activity, COW, COW_SETTLEMENT, Canonical, Delegate, EURE, GBPE, GNO, OwnerEvent,
-    Token, Wallet,
+    Token, Transfer, Wallet,
 };
 use crate::mixpanel::{MixpanelEvent, category};
 use crate::table::Ts;
@@ -202,42 +202,33 @@ impl Builder<'_> {
     }
 
     /// A transfer touching `safe`; the counterparty follows the action (spec §6).
-    fn gp(&mut self, safe: &str, ts: i64, action: Action, token: Token, usd: f64) -> String {
+    fn gp(&mut self, safe: &str, ts: i64, action: Action, token: Token, usd: f64) {
+        let other = address(0xee);
         let counterparty = match action {
-            Action::Payment | Action::Reversal => gp::MERCHANT.to_owned(),
-            Action::Cashback => gp::CASHBACK.to_owned(),
-            Action::FiatTopUp | Action::FiatOffRamp => gp::ZERO.to_owned(),
-            Action::CryptoDeposit | Action::CryptoWithdrawal | Action::Other => address(0xee),
+            Action::Payment | Action::Reversal => gp::MERCHANT,
+            Action::Cashback => gp::CASHBACK,
+            Action::FiatTopUp | Action::FiatOffRamp => gp::ZERO,
+            Action::CryptoDeposit | Action::CryptoWithdrawal | Action::Other { .. } => &other,
         };
         let tx = self.tx();
-        self.transfer(safe, ts, tx.clone(), action, token, &counterparty, usd);
-        tx
+        self.transfer(
+            safe,
+            tx,
+            Transfer {
+                ts,
+                action,
+                token,
+                counterparty,
+                usd,
+            },
+        );
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one argument per varying column")]
-    fn transfer(
-        &mut self,
-        safe: &str,
-        ts: i64,
-        tx: String,
-        action: Action,
-        token: Token,
-        counterparty: &str,
-        usd: f64,
-    ) {
-        // Scenario `Other` transfers are incoming.
-        let row = Activity::new(
-            self.world,
-            safe,
-            ts,
-            tx,
-            token,
-            counterparty,
-            action,
-            true,
-            usd,
-        );
-        self.rows.activity.push(row);
+    /// A transfer in transaction `tx`.
+    fn transfer(&mut self, safe: &str, tx: String, t: Transfer<'_>) {
+        self.rows
+            .activity
+            .push(Activity::new(self.world, safe, tx, t));
     }
 
     /// GA topups into `safe`, one per leg `(token, usd)`, all in one transaction (log_index =
@@ -254,7 +245,18 @@ impl Builder<'_> {
                 token_bought_symbol: Some(token.symbol),
             });
             let cp = COW_SETTLEMENT;
-            self.transfer(safe, ts, tx.clone(), Action::CryptoDeposit, token, cp, usd);
+            let action = Action::CryptoDeposit;
+            self.transfer(
+                safe,
+                tx.clone(),
+                Transfer {
+                    ts,
+                    action,
+                    token,
+                    counterparty: cp,
+                    usd,
+                },
+            );
         }
     }
 }
@@ -342,7 +344,7 @@ pub(crate) fn rows(world: &World, pseudonymize: &(dyn Fn(&str) -> u64 + Sync)) -
 
     // 9. gpay_funded: the first inflow only; a same-second tie broken by transaction hash.
     let s121 = b.safe(121, &[address(221)], a - 8 * d);
-    b.gp(&s121, a - 6 * d, Action::Other, COW, 5.0);
+    b.gp(&s121, a - 6 * d, Action::Other { incoming: true }, COW, 5.0);
     b.gp(&s121, a - 5 * d, Action::CryptoDeposit, EURE, 120.0);
     b.gp(&s121, a - 3 * d, Action::FiatTopUp, EURE, 200.0);
     b.gp(&s121, a - 2 * d, Action::Payment, EURE, 35.0);
@@ -372,16 +374,21 @@ pub(crate) fn rows(world: &World, pseudonymize: &(dyn Fn(&str) -> u64 + Sync)) -
         delegate_address: Some(world.delegate.clone()),
     });
     let tx = b.tx();
-    b.transfer(
-        &s131,
-        at,
-        tx.clone(),
-        Action::CryptoWithdrawal,
-        EURE,
-        &s132,
-        150.0,
-    );
-    b.transfer(&s132, at, tx, Action::CryptoDeposit, EURE, &s131, 150.0);
+    let (action, counterparty) = (Action::CryptoWithdrawal, s132.as_str());
+    let out = Transfer {
+        ts: at,
+        action,
+        token: EURE,
+        counterparty,
+        usd: 150.0,
+    };
+    b.transfer(&s131, tx.clone(), out);
+    let into = Transfer {
+        action: Action::CryptoDeposit,
+        counterparty: &s131,
+        ..out
+    };
+    b.transfer(&s132, tx, into);
     b.gp(&s132, a - 20 * d, Action::Payment, EURE, 25.0);
     b.gp(&s132, a - 13 * d, Action::Cashback, GNO, 0.5);
 

@@ -91,7 +91,10 @@ pub(crate) enum Action {
     FiatOffRamp,
     CryptoDeposit,
     CryptoWithdrawal,
-    Other,
+    /// Anything else, in either direction.
+    Other {
+        incoming: bool,
+    },
 }
 
 impl Action {
@@ -104,17 +107,22 @@ impl Action {
             Action::FiatOffRamp => "Fiat Off-ramp",
             Action::CryptoDeposit => "Crypto Deposit",
             Action::CryptoWithdrawal => "Crypto Withdrawal",
-            Action::Other => "Other",
+            Action::Other { .. } => "Other",
         }
     }
 
-    /// `in` or `out` (an `Other` transfer can be either; `incoming` decides).
-    fn direction(self, incoming: bool) -> &'static str {
+    /// `in` or `out`.
+    fn direction(self) -> &'static str {
         match self {
-            Action::Reversal | Action::Cashback | Action::FiatTopUp | Action::CryptoDeposit => "in",
-            Action::Payment | Action::FiatOffRamp | Action::CryptoWithdrawal => "out",
-            Action::Other if incoming => "in",
-            Action::Other => "out",
+            Action::Reversal
+            | Action::Cashback
+            | Action::FiatTopUp
+            | Action::CryptoDeposit
+            | Action::Other { incoming: true } => "in",
+            Action::Payment
+            | Action::FiatOffRamp
+            | Action::CryptoWithdrawal
+            | Action::Other { incoming: false } => "out",
         }
     }
 }
@@ -170,35 +178,37 @@ table! {
     }
 }
 
+/// One ERC-20 transfer touching a Safe, before it is priced and written as a row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Transfer<'a> {
+    pub(crate) ts: i64,
+    pub(crate) action: Action,
+    pub(crate) token: Token,
+    pub(crate) counterparty: &'a str,
+    pub(crate) usd: f64,
+}
+
 impl Activity {
-    /// A transfer of `amount_usd` worth of `token` (priced on its day).
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one argument per column of the row"
-    )]
+    /// The row of `transfer` on `wallet`, in transaction `transaction_hash`, with the token
+    /// amount priced on its day.
     pub(crate) fn new(
         world: &World,
         wallet: &str,
-        ts: i64,
         transaction_hash: String,
-        token: Token,
-        counterparty: &str,
-        action: Action,
-        incoming: bool,
-        amount_usd: f64,
+        t: Transfer<'_>,
     ) -> Self {
-        let amount_usd = (amount_usd * 100.0).round() / 100.0;
+        let amount_usd = (t.usd * 100.0).round() / 100.0;
         Activity {
             wallet_address: wallet.to_owned(),
-            block_timestamp: Ts(ts),
-            date: Day(day_of(ts)),
+            block_timestamp: Ts(t.ts),
+            date: Day(day_of(t.ts)),
             transaction_hash,
-            token_address: token.address,
-            counterparty: counterparty.to_owned(),
-            direction: action.direction(incoming),
-            action: action.name(),
-            symbol: token.symbol,
-            amount: amount_usd / world.usd_price(token.symbol, day_of(ts)),
+            token_address: t.token.address,
+            counterparty: t.counterparty.to_owned(),
+            direction: t.action.direction(),
+            action: t.action.name(),
+            symbol: t.token.symbol,
+            amount: amount_usd / world.usd_price(t.token.symbol, day_of(t.ts)),
             amount_usd,
         }
     }
@@ -388,28 +398,41 @@ pub(crate) fn canonical_rows(safe: &Safe) -> Vec<Canonical> {
         .collect()
 }
 
+/// The transfers of one Safe as they are drawn, in any order, and its running balance (USD).
+struct Ledger<'a> {
+    world: &'a World,
+    safe: &'a Safe,
+    rows: Vec<Activity>,
+    balance: f64,
+}
+
+impl Ledger<'_> {
+    /// Records `t` in transaction `key` on the Safe holding the funds at `t.ts`.
+    fn push(&mut self, key: u64, t: Transfer<'_>) {
+        let wallet = self.safe.wallet_at(t.ts);
+        self.rows
+            .push(Activity::new(self.world, wallet, tx_hash(key, true), t));
+        match t.action.direction() {
+            "in" => self.balance += t.usd,
+            _ => self.balance -= t.usd,
+        }
+    }
+}
+
 /// The ERC-20 transfers of a Safe (and of its NEW Safe), in time order.
 pub(crate) fn activity_rows(world: &World, safe: &Safe) -> Vec<Activity> {
     let mut rng = Random::stream(world.seed, Stream::GpActivity, u64::from(safe.index));
     let end = world.end_ts();
-    let mut rows: Vec<Activity> = Vec::new();
-    let push =
-        |rows: &mut Vec<Activity>, ts: i64, key: u64, token, cp: &str, action, incoming, usd| {
-            rows.push(Activity::new(
-                world,
-                safe.wallet_at(ts),
-                ts,
-                tx_hash(key, true),
-                token,
-                cp,
-                action,
-                incoming,
-                usd,
-            ));
-        };
+    let mut ledger = Ledger {
+        world,
+        safe,
+        rows: Vec::new(),
+        balance: 0.0,
+    };
+    let currency = safe.currency;
 
-    // GA topups: CoW payouts into the Safe, the same transaction as the GA row.
-    let mut topups: Vec<(i64, u64, Token, f64)> = Vec::new();
+    // GA topups: CoW payouts into the Safe, in the same transaction as the GA row.
+    let mut topups: Vec<(u64, Transfer<'_>)> = Vec::new();
     if let Some(life) = &safe.ga_owner {
         for a in &life.actions {
             if let Act::Topup {
@@ -417,283 +440,225 @@ pub(crate) fn activity_rows(world: &World, safe: &Safe) -> Vec<Activity> {
             } = a.act
             {
                 let usd = amount_usd.unwrap_or_else(|| rng.lognormal(80.0, 0.9));
-                topups.push((a.ts, a.key, topup_token(symbol), usd));
+                let (action, token, counterparty) =
+                    (Action::CryptoDeposit, topup_token(symbol), COW_SETTLEMENT);
+                topups.push((
+                    a.key,
+                    Transfer {
+                        ts: a.ts,
+                        action,
+                        token,
+                        counterparty,
+                        usd,
+                    },
+                ));
             }
         }
     }
-    let mut next_topup = 0;
-    let mut balance = 0.0;
+    let mut topups = topups.into_iter().peekable();
 
     // The first inflow, unless a GA topup funds the Safe within a day.
-    if topups.first().is_none_or(|t| t.0 > safe.setup + DAY_S) {
+    if topups.peek().is_none_or(|(_, t)| t.ts > safe.setup + DAY_S) {
         let ts = safe.setup + 1 + rng.exponential(3.0 * 3600.0) as i64;
-        if ts < end {
-            let usd = rng.lognormal(250.0, 0.6);
-            let (action, cp) = if rng.chance(0.65) {
-                (Action::FiatTopUp, ZERO.to_owned())
-            } else {
-                (Action::CryptoDeposit, rng.address())
-            };
-            push(
-                &mut rows,
+        let usd = rng.lognormal(250.0, 0.6);
+        let other = rng.address();
+        let (action, counterparty) = if rng.chance(0.65) {
+            (Action::FiatTopUp, ZERO)
+        } else {
+            (Action::CryptoDeposit, other.as_str())
+        };
+        ledger.push(
+            rng.key(),
+            Transfer {
                 ts,
-                rng.key(),
-                safe.currency,
-                &cp,
                 action,
-                true,
+                token: currency,
+                counterparty,
                 usd,
-            );
-            balance += usd;
-        }
+            },
+        );
     }
 
     let mut payments: Vec<(i64, f64)> = Vec::new();
     let stop = safe.churn.min(end);
-    let mut t = safe.setup + (rng.exponential(0.8 / safe.rate) * DAY_S as f64) as i64 + 60;
+    let gap = |rng: &mut Random| (rng.exponential(0.8 / safe.rate) * DAY_S as f64) as i64;
+    let mut t = safe.setup + 60 + gap(&mut rng);
     let mut last = safe.setup;
     while t < stop {
-        while next_topup < topups.len() && topups[next_topup].0 <= t {
-            let (ts, key, token, usd) = topups[next_topup];
-            push(
-                &mut rows,
-                ts,
-                key,
-                token,
-                COW_SETTLEMENT,
-                Action::CryptoDeposit,
-                true,
-                usd,
-            );
-            balance += usd;
-            next_topup += 1;
+        while let Some((key, topup)) = topups.next_if(|(_, topup)| topup.ts <= t) {
+            ledger.push(key, topup);
         }
         // Holiday weeks keep every drawn payment; other weeks keep 80 %.
         if is_holiday_week(day_of(t)) || rng.chance(0.8) {
             let usd = rng.lognormal(22.0, 1.0).clamp(0.5, 5_000.0);
-            if balance < usd {
+            if ledger.balance < usd {
+                // Fund the payment hours before it (3 %: in the same second).
                 let ts = if rng.chance(0.03) {
                     t
                 } else {
                     (t - rng.exponential(8.0 * 3600.0) as i64).clamp(last + 1, t)
                 };
                 let amount = (2.0 * usd).max(rng.lognormal(200.0, 0.6));
-                if rng.chance(0.8) {
-                    push(
-                        &mut rows,
-                        ts,
-                        rng.key(),
-                        safe.currency,
-                        ZERO,
-                        Action::FiatTopUp,
-                        true,
-                        amount,
-                    );
+                let other = rng.address();
+                let (action, counterparty) = if rng.chance(0.8) {
+                    (Action::FiatTopUp, ZERO)
                 } else {
-                    let cp = rng.address();
-                    push(
-                        &mut rows,
+                    (Action::CryptoDeposit, other.as_str())
+                };
+                ledger.push(
+                    rng.key(),
+                    Transfer {
                         ts,
-                        rng.key(),
-                        safe.currency,
-                        &cp,
-                        Action::CryptoDeposit,
-                        true,
-                        amount,
-                    );
-                }
-                balance += amount;
+                        action,
+                        token: currency,
+                        counterparty,
+                        usd: amount,
+                    },
+                );
             }
-            push(
-                &mut rows,
-                t,
-                rng.key(),
-                safe.currency,
-                MERCHANT,
-                Action::Payment,
-                false,
+            let payment = Transfer {
+                ts: t,
+                action: Action::Payment,
+                token: currency,
+                counterparty: MERCHANT,
                 usd,
-            );
-            balance -= usd;
+            };
+            ledger.push(rng.key(), payment);
             payments.push((t, usd));
-            extras(world, safe, &mut rng, &mut rows, t, usd, &mut balance);
+            extras(&mut ledger, &mut rng, payment);
         }
         last = t;
-        t += 1 + (rng.exponential(0.8 / safe.rate) * DAY_S as f64) as i64;
+        t += 1 + gap(&mut rng);
     }
-    for &(ts, key, token, usd) in &topups[next_topup..] {
-        push(
-            &mut rows,
-            ts,
-            key,
-            token,
-            COW_SETTLEMENT,
-            Action::CryptoDeposit,
-            true,
-            usd,
-        );
+    for (key, topup) in topups {
+        ledger.push(key, topup);
     }
 
     if safe.cashback {
-        cashback(world, safe, &mut rng, &mut rows, &payments);
+        cashback(&mut ledger, &mut rng, &payments);
     }
     if let Some(m) = &safe.migration {
-        let key = rng.key();
+        // The balance moves to the NEW Safe in one transaction.
+        let tx = tx_hash(rng.key(), true);
         let usd = rng.lognormal(150.0, 0.5);
-        rows.push(Activity::new(
-            world,
-            &safe.address,
-            m.at,
-            tx_hash(key, true),
-            safe.currency,
-            &m.new_address,
-            Action::CryptoWithdrawal,
-            false,
+        let (action, token) = (Action::CryptoWithdrawal, currency);
+        let out = Transfer {
+            ts: m.at,
+            action,
+            token,
+            counterparty: &m.new_address,
             usd,
-        ));
-        rows.push(Activity::new(
-            world,
-            &m.new_address,
-            m.at,
-            tx_hash(key, true),
-            safe.currency,
-            &safe.address,
-            Action::CryptoDeposit,
-            true,
-            usd,
-        ));
+        };
+        let into = Transfer {
+            action: Action::CryptoDeposit,
+            counterparty: &safe.address,
+            ..out
+        };
+        ledger
+            .rows
+            .push(Activity::new(world, &safe.address, tx.clone(), out));
+        ledger
+            .rows
+            .push(Activity::new(world, &m.new_address, tx, into));
     }
+    let mut rows = ledger.rows;
     rows.retain(|r| r.block_timestamp.0 < end);
     rows.sort_by_key(|r| r.block_timestamp.0);
     rows
 }
 
-/// The rarer transfers that may follow a payment at `t`.
-fn extras(
-    world: &World,
-    safe: &Safe,
-    rng: &mut Random,
-    rows: &mut Vec<Activity>,
-    t: i64,
-    usd: f64,
-    balance: &mut f64,
-) {
-    let push = |rows: &mut Vec<Activity>, ts: i64, key, token, cp: &str, action, incoming, usd| {
-        rows.push(Activity::new(
-            world,
-            safe.wallet_at(ts),
-            ts,
-            tx_hash(key, true),
-            token,
-            cp,
-            action,
-            incoming,
-            usd,
-        ));
+/// The rarer transfers that may follow a payment.
+fn extras(ledger: &mut Ledger<'_>, rng: &mut Random, payment: Transfer<'_>) {
+    let safe = ledger.safe;
+    let later = |rng: &mut Random, mean_days: f64| {
+        payment.ts + 60 + (rng.exponential(mean_days) * DAY_S as f64) as i64
+    };
+    let other = rng.address();
+    let base = Transfer {
+        counterparty: &other,
+        ..payment
     };
     if rng.chance(0.01) {
+        // A deposit exactly N days (or N days and a second) before the payment.
         let n: i64 = rng.pick(&[7, 30, 60]);
-        let ts = t - n * DAY_S - i64::from(rng.chance(0.33));
+        let ts = payment.ts - n * DAY_S - i64::from(rng.chance(0.33));
         if ts > safe.setup {
-            let cp = rng.address();
-            let amount = rng.lognormal(50.0, 0.5);
-            push(
-                rows,
-                ts,
+            let usd = rng.lognormal(50.0, 0.5);
+            ledger.push(
                 rng.key(),
-                safe.currency,
-                &cp,
-                Action::CryptoDeposit,
-                true,
-                amount,
+                Transfer {
+                    ts,
+                    action: Action::CryptoDeposit,
+                    usd,
+                    ..base
+                },
             );
-            *balance += amount;
         }
     }
     if rng.chance(0.02) {
-        let ts = t + 60 + (rng.exponential(2.0) * DAY_S as f64) as i64;
-        push(
-            rows,
-            ts,
+        let ts = later(rng, 2.0);
+        ledger.push(
             rng.key(),
-            safe.currency,
-            MERCHANT,
-            Action::Reversal,
-            true,
-            usd,
-        );
-        *balance += usd;
-    }
-    if rng.chance(0.01) && *balance > 50.0 {
-        let ts = t + 60 + (rng.exponential(3.0) * DAY_S as f64) as i64;
-        let amount = *balance * 0.5;
-        if safe.currency == USDCE {
-            let cp = rng.address();
-            push(
-                rows,
+            Transfer {
                 ts,
-                rng.key(),
-                safe.currency,
-                &cp,
-                Action::CryptoWithdrawal,
-                false,
-                amount,
-            );
+                action: Action::Reversal,
+                ..payment
+            },
+        );
+    }
+    if rng.chance(0.01) && ledger.balance > 50.0 {
+        let (ts, usd) = (later(rng, 3.0), ledger.balance * 0.5);
+        let t = if safe.currency == USDCE {
+            Transfer {
+                ts,
+                action: Action::CryptoWithdrawal,
+                usd,
+                ..base
+            }
         } else {
-            push(
-                rows,
+            Transfer {
                 ts,
-                rng.key(),
-                safe.currency,
-                ZERO,
-                Action::FiatOffRamp,
-                false,
-                amount,
-            );
-        }
-        *balance -= amount;
+                action: Action::FiatOffRamp,
+                counterparty: ZERO,
+                usd,
+                ..base
+            }
+        };
+        ledger.push(rng.key(), t);
     }
-    if rng.chance(0.01) && *balance > 20.0 {
-        let ts = t + 60 + (rng.exponential(1.0) * DAY_S as f64) as i64;
-        let cp = rng.address();
-        let amount = *balance * 0.3;
-        push(
-            rows,
-            ts,
+    if rng.chance(0.01) && ledger.balance > 20.0 {
+        let (ts, usd) = (later(rng, 1.0), ledger.balance * 0.3);
+        ledger.push(
             rng.key(),
-            safe.currency,
-            &cp,
-            Action::CryptoWithdrawal,
-            false,
-            amount,
+            Transfer {
+                ts,
+                action: Action::CryptoWithdrawal,
+                usd,
+                ..base
+            },
         );
-        *balance -= amount;
     }
     if rng.chance(0.005) {
-        let ts = t + 60 + (rng.exponential(1.0) * DAY_S as f64) as i64;
-        let cp = rng.address();
-        let incoming = rng.chance(0.5);
-        push(
-            rows,
-            ts,
+        let ts = later(rng, 1.0);
+        let action = Action::Other {
+            incoming: rng.chance(0.5),
+        };
+        let usd = rng.lognormal(5.0, 1.0);
+        ledger.push(
             rng.key(),
-            COW,
-            &cp,
-            Action::Other,
-            incoming,
-            rng.lognormal(5.0, 1.0),
+            Transfer {
+                ts,
+                action,
+                token: COW,
+                usd,
+                ..base
+            },
         );
     }
 }
 
 /// Weekly GNO cashback on the previous week's card spend.
-fn cashback(
-    world: &World,
-    safe: &Safe,
-    rng: &mut Random,
-    rows: &mut Vec<Activity>,
-    payments: &[(i64, f64)],
-) {
+fn cashback(ledger: &mut Ledger<'_>, rng: &mut Random, payments: &[(i64, f64)]) {
     let mut i = 0;
     while i < payments.len() {
         let week = monday_on_or_before(day_of(payments[i].0));
@@ -704,17 +669,13 @@ fn cashback(
         }
         let ts = midnight(week + 7) + rng.between(8 * 3600, 20 * 3600);
         let usd = (0.02 * spend).max(0.01);
-        let key = rng.key();
-        rows.push(Activity::new(
-            world,
-            safe.wallet_at(ts),
+        let t = Transfer {
             ts,
-            tx_hash(key, true),
-            GNO,
-            CASHBACK,
-            Action::Cashback,
-            true,
+            action: Action::Cashback,
+            token: GNO,
+            counterparty: CASHBACK,
             usd,
-        ));
+        };
+        ledger.push(rng.key(), t);
     }
 }

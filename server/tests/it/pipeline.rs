@@ -24,44 +24,37 @@ use arrow_array::ArrayRef;
 use arrow_schema::DataType;
 use bytes::Bytes;
 use mensura::manifest::Manifest;
-use mensura::publish::{PublishOptions, publish};
+use mensura::fixtures;
+use mensura::publish::publish;
 use mensura::stack::{BuildOptions, DEFAULT_LOOKBACKS, Project, RetryPolicy, Runner, run_tests};
 use mensura::synth_cmd;
 use mensura::warehouse::{Embedded, EmbeddedOptions, Params, Salt, Warehouse};
 use mensura_engine::attribution::{AttributionParams, DecayKernel, Journeys, LagMode, attribute};
-use mensura_engine::date::{days_from_civil, format_date};
+use mensura_engine::date::format_date;
 use mensura_engine::extract::{read_conversions, read_funnel_events, read_spine, read_touches};
 use mensura_engine::funnel::{FunnelModes, FunnelParams, Grouping, funnel};
 use mensura_engine::mmm::baseline::{BaselineParams, baseline};
 use mensura_engine::mmm::collinearity::{CollinearityParams, pairs};
-use mensura_synth::{CivilDate, SynthConfig};
+use mensura_synth::SynthConfig;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Deserialize;
 
-const TEST_SALT: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-const BUILT_AT: i64 = 1_782_604_800;
+const TEST_SALT: &str = fixtures::FIXTURE_SALT;
 const TOL: f64 = 1e-9;
 
 fn config() -> SynthConfig {
-    SynthConfig {
-        seed: 11,
-        users: 160,
-        gp_safes: 60,
-        start: CivilDate::new(2025, 10, 1),
-        days: 240,
-        ..SynthConfig::default()
-    }
+    fixtures::synth_config()
 }
 
 /// The build date: the day after the synthetic range.
 fn as_of() -> i32 {
-    days_from_civil(2025, 10, 1) + 240
+    fixtures::as_of()
 }
 
 fn options() -> BuildOptions {
-    let mut o = BuildOptions::new(as_of(), BUILT_AT);
+    let mut o = fixtures::build_options();
     o.retry = RetryPolicy {
         transient_backoff: vec![Duration::from_millis(500); 5],
         memory_retries: 1,
@@ -536,19 +529,15 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
     }
 
     let out = tmp.path().join("data");
-    let manifest = publish(
-        &wh,
-        &project,
-        &PublishOptions {
-            out: out.clone(),
-            as_of: format_date(as_of()),
-            built_at: "2026-06-28T00:00:00Z".into(),
-            min_cell: None,
-            only: None,
-        },
-    )
-    .await
-    .expect("publish");
+    let manifest = publish(&wh, &project, &fixtures::publish_options(&out))
+        .await
+        .expect("publish");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/warehouse");
+    for d in fixtures::differences(&committed, &out).expect("the fixtures compare") {
+        problems.push(format!(
+            "fixtures/warehouse no longer matches the pipeline (rerun `mensura fixtures`): {d}"
+        ));
+    }
     check_attribution_parity(&out, &project.lookbacks, &mut problems);
     check_funnel_parity(&out, &project, &mut problems);
     check_mmm_parity(&out, &mut problems);
