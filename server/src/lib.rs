@@ -15,4 +15,5 @@ pub mod serve;
 pub mod stack;
 pub mod stack_cmd;
 pub mod synth_cmd;
+pub mod tour;
 pub mod warehouse;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use mensura::{analyze, demo, fixtures, sample, stack_cmd, synth_cmd};
+use mensura::{analyze, demo, fixtures, sample, stack_cmd, synth_cmd, tour};
 
 /// Mensura: multi-touch attribution and marketing mix modelling over ClickHouse and Parquet.
 #[derive(Debug, Parser)]
@@ -21,8 +21,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Tour the engine over a data directory (default: the committed sample extracts).
+    /// The whole product in one command: embedded ClickHouse, synthetic data, build, data tests,
+    /// publish, and the notebook served on http://127.0.0.1:8080.
     Demo(demo::DemoArgs),
+    /// Tour the engine natively over a data directory (default: the committed fixtures).
+    Tour(tour::TourArgs),
     /// Attribute conversions to event kinds (first, last, linear, time-decay, position-based).
     Attribute(analyze::AttributeArgs),
     /// Attribution over a grid of lookbacks × half-lives, with rank flips.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Demo(args) => demo::run(args, &mut out),
+        Command::Tour(args) => tour::run(args, &mut out),
         Command::Attribute(args) => analyze::attribute(args, &mut out),
         Command::Sweep(args) => analyze::sweep(args, &mut out),
         Command::Funnel(args) => analyze::funnel(args, &mut out),
