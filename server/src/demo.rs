@@ -52,7 +52,11 @@ fn stage(out: &mut impl Write, n: usize, what: &str) -> Result<Instant> {
 }
 
 fn done(out: &mut impl Write, started: Instant, summary: &str) -> Result<()> {
-    writeln!(out, "      {summary} ({:.1} s)", started.elapsed().as_secs_f64())?;
+    writeln!(
+        out,
+        "      {summary} ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    )?;
     out.flush()?;
     Ok(())
 }
@@ -64,7 +68,10 @@ fn demo_salt(state: &Path) -> Result<(Salt, &'static str)> {
     }
     let path = state.join("demo_salt");
     if let Ok(hex) = std::fs::read_to_string(&path) {
-        return Ok((Salt::from_hex(hex.trim())?, "the demo's own, kept in the state directory"));
+        return Ok((
+            Salt::from_hex(hex.trim())?,
+            "the demo's own, kept in the state directory",
+        ));
     }
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")
@@ -73,7 +80,10 @@ fn demo_salt(state: &Path) -> Result<(Salt, &'static str)> {
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     std::fs::create_dir_all(state)?;
     write_private(&path, &hex)?;
-    Ok((Salt::from_hex(&hex)?, "new, random, kept in the state directory"))
+    Ok((
+        Salt::from_hex(&hex)?,
+        "new, random, kept in the state directory",
+    ))
 }
 
 #[cfg(unix)]
@@ -107,16 +117,33 @@ async fn build_test_publish(
     let mut opts = BuildOptions::new(today, now);
     opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
 
-    let t = if numbered { Some(stage(out, 3, "building the stack (45 models)")?) } else { None };
-    let report = Runner::new(wh.clone(), &project, Some(salt.clone())).build(&opts).await?;
+    let t = if numbered {
+        Some(stage(out, 3, "building the stack (45 models)")?)
+    } else {
+        None
+    };
+    let report = Runner::new(wh.clone(), &project, Some(salt.clone()))
+        .build(&opts)
+        .await?;
     if let Some(t) = t {
         let rows: u64 = report.models.iter().map(|m| m.rows).sum();
-        done(out, t, &format!("{} models, {rows} rows", report.models.len()))?;
+        done(
+            out,
+            t,
+            &format!("{} models, {rows} rows", report.models.len()),
+        )?;
     }
 
-    let t = if numbered { Some(stage(out, 4, "running the data tests")?) } else { None };
+    let t = if numbered {
+        Some(stage(out, 4, "running the data tests")?)
+    } else {
+        None
+    };
     let tests = run_tests(wh, &project.tests, &report.as_of).await;
-    std::fs::write(state.join("test_report.json"), serde_json::to_vec_pretty(&tests)?)?;
+    std::fs::write(
+        state.join("test_report.json"),
+        serde_json::to_vec_pretty(&tests)?,
+    )?;
     if tests.errors() > 0 {
         let failed: Vec<&str> = tests
             .outcomes
@@ -127,10 +154,22 @@ async fn build_test_publish(
         bail!("{} data tests failed: {}", failed.len(), failed.join(", "));
     }
     if let Some(t) = t {
-        done(out, t, &format!("{} tests passed, {} warnings", tests.outcomes.len() - tests.warnings(), tests.warnings()))?;
+        done(
+            out,
+            t,
+            &format!(
+                "{} tests passed, {} warnings",
+                tests.outcomes.len() - tests.warnings(),
+                tests.warnings()
+            ),
+        )?;
     }
 
-    let t = if numbered { Some(stage(out, 5, "publishing the extracts")?) } else { None };
+    let t = if numbered {
+        Some(stage(out, 5, "publishing the extracts")?)
+    } else {
+        None
+    };
     let dir = state.join(format!("data.{now}"));
     let manifest = publish(
         wh,
@@ -146,7 +185,16 @@ async fn build_test_publish(
     .await?;
     if let Some(t) = t {
         let bytes: u64 = manifest.files.iter().map(|f| f.bytes).sum();
-        done(out, t, &format!("{} extracts, {:.1} MB, as of {}", manifest.files.len(), bytes as f64 / 1e6, manifest.as_of_date))?;
+        done(
+            out,
+            t,
+            &format!(
+                "{} extracts, {:.1} MB, as of {}",
+                manifest.files.len(),
+                bytes as f64 / 1e6,
+                manifest.as_of_date
+            ),
+        )?;
     }
     Ok(dir)
 }
@@ -154,7 +202,10 @@ async fn build_test_publish(
 /// Points `state/data` (a symlink) at `dir` atomically and removes older published directories.
 fn switch(state: &Path, dir: &Path) -> Result<PathBuf> {
     let link = state.join("data");
-    let target = dir.file_name().map(PathBuf::from).unwrap_or_else(|| dir.to_path_buf());
+    let target = dir
+        .file_name()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.to_path_buf());
     crate::serve::swap_symlink(&link, &target)?;
     for entry in std::fs::read_dir(state)?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -205,16 +256,32 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
             };
             let config = synth.config(today_and_now().0)?;
             let wh = wh.clone();
-            wh.clone().with_database("default").execute("CREATE DATABASE IF NOT EXISTS mensura").await?;
+            wh.clone()
+                .with_database("default")
+                .execute("CREATE DATABASE IF NOT EXISTS mensura")
+                .await?;
             let wh = wh.with_database("mensura");
             let loaded = crate::synth_cmd::load(&wh, &config, &salt, false).await?;
             let rows: u64 = loaded.iter().map(|(_, r)| r).sum();
-            done(out, t, &format!("{} tables, {rows} rows ({} users, {} days)", loaded.len(), config.users, config.days))?;
+            done(
+                out,
+                t,
+                &format!(
+                    "{} tables, {rows} rows ({} users, {} days)",
+                    loaded.len(),
+                    config.users,
+                    config.days
+                ),
+            )?;
 
             let dir = build_test_publish(&wh, &salt, &state, out, true).await?;
             let link = switch(&state, &dir)?;
             if args.no_serve {
-                writeln!(out, "[6/6] not serving (--no-serve); the data is in {}", link.display())?;
+                writeln!(
+                    out,
+                    "[6/6] not serving (--no-serve); the data is in {}",
+                    link.display()
+                )?;
                 return Ok(());
             }
 
@@ -238,12 +305,18 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
                 addr: args.addr,
                 www: args.www.clone(),
                 data: link,
-                admin_token: std::env::var(crate::serve::ADMIN_TOKEN_ENV).ok().filter(|t| !t.is_empty()),
+                admin_token: std::env::var(crate::serve::ADMIN_TOKEN_ENV)
+                    .ok()
+                    .filter(|t| !t.is_empty()),
                 tests_report: Some(state.join("test_report.json")),
             };
             let server = Server::bind(config, Some(rebuild)).await?;
             done(out, t, "ready")?;
-            writeln!(out, "\nOpen {} in a browser. Ctrl-C stops the demo.", server.url())?;
+            writeln!(
+                out,
+                "\nOpen {} in a browser. Ctrl-C stops the demo.",
+                server.url()
+            )?;
             out.flush()?;
             server.run(signals.recv()).await
         }

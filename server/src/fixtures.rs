@@ -87,7 +87,9 @@ pub async fn run(args: &FixturesArgs) -> Result<Manifest> {
         let salt = Salt::from_hex(FIXTURE_SALT)?;
         let project = Project::load(&DEFAULT_LOOKBACKS)?;
         crate::synth_cmd::load(&wh, &synth_config(), &salt, false).await?;
-        Runner::new(wh.clone(), &project, Some(salt)).build(&build_options()).await?;
+        Runner::new(wh.clone(), &project, Some(salt))
+            .build(&build_options())
+            .await?;
         publish(&wh, &project, &publish_options(&args.out)).await
     }
     .await;
@@ -110,13 +112,24 @@ pub fn differences(want: &Path, got: &Path) -> Result<Vec<String>> {
             out.push(format!("manifest {what}: {a} vs {b}"));
         }
     }
-    let names = |m: &Manifest| m.files.iter().map(|f| f.name.clone()).collect::<BTreeSet<_>>();
+    let names = |m: &Manifest| {
+        m.files
+            .iter()
+            .map(|f| f.name.clone())
+            .collect::<BTreeSet<_>>()
+    };
     if names(&mw) != names(&mg) {
-        out.push(format!("files differ: {:?} vs {:?}", names(&mw), names(&mg)));
+        out.push(format!(
+            "files differ: {:?} vs {:?}",
+            names(&mw),
+            names(&mg)
+        ));
     }
     for f in &mw.files {
         let Some(g) = mg.file(&f.name) else { continue };
-        if (f.rows, &f.extract, &f.sector, &f.lookbacks) != (g.rows, &g.extract, &g.sector, &g.lookbacks) {
+        if (f.rows, &f.extract, &f.sector, &f.lookbacks)
+            != (g.rows, &g.extract, &g.sector, &g.lookbacks)
+        {
             out.push(format!("{}: manifest entry differs", f.name));
             continue;
         }
@@ -128,7 +141,8 @@ pub fn differences(want: &Path, got: &Path) -> Result<Vec<String>> {
 }
 
 fn read(path: &Path) -> Result<Vec<RecordBatch>> {
-    let bytes = Bytes::from(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
+    let bytes =
+        Bytes::from(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?);
     ParquetRecordBatchReaderBuilder::try_new(bytes)?
         .build()?
         .collect::<Result<Vec<_>, _>>()
@@ -140,7 +154,10 @@ fn concat(batches: &[RecordBatch]) -> Option<RecordBatch> {
     arrow_select_concat(&schema, batches)
 }
 
-fn arrow_select_concat(schema: &arrow_schema::SchemaRef, batches: &[RecordBatch]) -> Option<RecordBatch> {
+fn arrow_select_concat(
+    schema: &arrow_schema::SchemaRef,
+    batches: &[RecordBatch],
+) -> Option<RecordBatch> {
     // Small files: rebuild one batch column by column through the generic array data.
     let mut columns = Vec::new();
     for i in 0..schema.fields().len() {
@@ -161,19 +178,27 @@ fn compare(name: &str, a: &[RecordBatch], b: &[RecordBatch]) -> Vec<String> {
         };
     };
     if a.schema().fields() != b.schema().fields() {
-        return vec![format!("{name}: schemas differ: {:?} vs {:?}", a.schema(), b.schema())];
+        return vec![format!(
+            "{name}: schemas differ: {:?} vs {:?}",
+            a.schema(),
+            b.schema()
+        )];
     }
     let mut out = Vec::new();
     for (i, field) in a.schema().fields().iter().enumerate() {
         let (x, y) = (a.column(i), b.column(i));
         let same = match field.data_type() {
             DataType::Float64 => {
-                let (x, y) = (x.as_primitive::<Float64Type>(), y.as_primitive::<Float64Type>());
+                let (x, y) = (
+                    x.as_primitive::<Float64Type>(),
+                    y.as_primitive::<Float64Type>(),
+                );
                 (0..x.len()).all(|r| match (x.is_null(r), y.is_null(r)) {
                     (true, true) => true,
                     (false, false) => {
                         let (p, q) = (x.value(r), y.value(r));
-                        (p.is_nan() && q.is_nan()) || (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1.0)
+                        (p.is_nan() && q.is_nan())
+                            || (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1.0)
                     }
                     _ => false,
                 })

@@ -68,15 +68,25 @@ pub type Loaded = Vec<(String, u64)>;
 
 /// Replaces every source table's rows with the synthetic data of `config` (pseudonymized with
 /// `salt` where the upstream data already is, i.e. Mixpanel).
-pub async fn load(wh: &Warehouse, config: &SynthConfig, salt: &Salt, progress: bool) -> Result<Loaded> {
+pub async fn load(
+    wh: &Warehouse,
+    config: &SynthConfig,
+    salt: &Salt,
+    progress: bool,
+) -> Result<Loaded> {
     let project = Project::load(&DEFAULT_LOOKBACKS)?;
-    Runner::new(wh.clone(), &project, None).ensure_sources().await?;
+    Runner::new(wh.clone(), &project, None)
+        .ensure_sources()
+        .await?;
     let salt = salt.clone();
     let pseudonymize = move |s: &str| salt.pseudonym(s);
     let tables = generate(config, &pseudonymize)?;
     for t in &tables {
         if !project.sources.iter().any(|s| s.name == t.name) {
-            bail!("the generator makes {} but there is no source table of that name", t.name);
+            bail!(
+                "the generator makes {} but there is no source table of that name",
+                t.name
+            );
         }
     }
     let bar = if progress {
@@ -93,7 +103,8 @@ pub async fn load(wh: &Warehouse, config: &SynthConfig, salt: &Salt, progress: b
     let mut loaded = Vec::new();
     for table in tables {
         bar.set_message(table.name);
-        wh.execute(&format!("TRUNCATE TABLE {}", table.name)).await?;
+        wh.execute(&format!("TRUNCATE TABLE {}", table.name))
+            .await?;
         let mut rows = 0u64;
         for batch in table.batches {
             rows += batch.num_rows() as u64;
@@ -115,7 +126,8 @@ pub async fn load(wh: &Warehouse, config: &SynthConfig, salt: &Salt, progress: b
 
 /// `mensura synth`.
 pub async fn run(args: &SynthArgs, out: &mut impl Write) -> Result<Loaded> {
-    let salt = Salt::from_env().context("mensura synth pseudonymizes Mixpanel ids as upstream does")?;
+    let salt =
+        Salt::from_env().context("mensura synth pseudonymizes Mixpanel ids as upstream does")?;
     let (today, _) = today_and_now();
     let config = args.config(today)?;
     let started = Instant::now();

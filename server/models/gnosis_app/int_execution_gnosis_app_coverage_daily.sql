@@ -14,7 +14,10 @@ WITH
     -- The mapping comes from the seed mta_conversion_to_event_kind (LEFT JOIN; no match gives '' under
     -- join_use_nulls = 0, or NULL under 1: both become 'unknown', which excludes nothing), instead of
     -- upstream's hard-coded macro (spec §3.2). Events are read from batch_start - 30 days (computed in
-    -- Date32 and clamped at 1970-01-01: a full build's batch start cannot wrap) to the batch end.
+    -- Date32 and clamped at 1970-01-01: a full build's batch start cannot wrap) to the batch end. The
+    -- join also matches a 30-day bucket (each touch offered under its bucket and the next): the same
+    -- pairs as a join on the user alone, but a conversion meets about 60 days of its user's touches, not
+    -- the whole batch.
     conv AS
     (
         SELECT
@@ -44,8 +47,10 @@ WITH
         SELECT
             e.user_pseudonym            AS user_pseudonym,
             e.event_ts                  AS event_ts,
-            toString(e.event_kind)      AS event_kind
+            toString(e.event_kind)      AS event_kind,
+            intDiv(toRelativeDayNum(toDate(e.event_ts)), 30) + shift   AS day_bucket
         FROM int_execution_gnosis_app_user_events_unified AS e
+        ARRAY JOIN [0, 1] AS shift
         WHERE e.event_date >= toDate(greatest(toDate32({batch_start:Date}) - 30, toDate32('1970-01-01')))
           AND e.event_date <= {batch_end:Date}
           AND e.event_date < {as_of:Date}
@@ -58,7 +63,9 @@ WITH
             uniqExact(c.user_pseudonym, c.conversion_ts)    AS tracked_conversions,
             uniqExact(c.user_pseudonym)                     AS tracked_users
         FROM conv_mapped AS c
-        INNER JOIN events AS e ON e.user_pseudonym = c.user_pseudonym
+        INNER JOIN events AS e
+            ON e.user_pseudonym = c.user_pseudonym
+           AND e.day_bucket = intDiv(toRelativeDayNum(c.conversion_date), 30)
         WHERE e.event_ts < c.conversion_ts
           AND e.event_ts >= c.conversion_ts - INTERVAL 30 DAY
           AND e.event_kind != c.mapped_event_kind

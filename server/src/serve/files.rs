@@ -29,7 +29,7 @@ use std::sync::Arc;
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::compression::Predicate;
@@ -96,7 +96,14 @@ async fn serve(shared: Arc<Shared>, root: Root, request: Request) -> Response {
     .await;
     match located {
         Ok(Ok(Located::File(found))) => respond(found, method, request.headers()).await,
-        Ok(Ok(Located::Redirect(to))) => Redirect::permanent(&to).into_response(),
+        Ok(Ok(Located::Redirect(to))) => match HeaderValue::from_str(&to) {
+            Ok(location) => (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response(),
+            Err(_) => not_found(),
+        },
         Ok(Err(Refusal::NotFound)) => not_found(),
         Ok(Err(Refusal::BadRequest(why))) => {
             (StatusCode::BAD_REQUEST, format!("bad request: {why}\n")).into_response()

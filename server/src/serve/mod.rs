@@ -2,7 +2,7 @@
 //!
 //! Two roots: the static site (`www/`) at `/` and the published data directory (`www/data/` by
 //! default) at `/data/`. Beside them, `/healthz` and the token-guarded admin API (`/admin/…`,
-//! [`admin`]). `docs/serving.md` is the user's view of the same; this is the implementer's.
+//! module `admin`). `docs/serving.md` is the user's view of the same; this is the implementer's.
 //!
 //! ## The data pointer and the atomic switch
 //! The data root is a pointer ([`ServeHandle::switch_data_dir`]) that every request resolves
@@ -23,7 +23,7 @@
 //! files whose real path (after symlinks) leaves the root, and — under `/data/` — any file that
 //! no `manifest.json` lists, are 404, indistinguishable from a missing file. The site root never
 //! serves a data directory (any directory with a manifest, or the current data root), nor the
-//! data-test report. See [`paths`] and [`files`].
+//! data-test report. See the modules `paths` and `files`.
 //!
 //! ## Shutdown
 //! [`Server::run`] stops accepting on its shutdown future and lets responses in flight finish; a

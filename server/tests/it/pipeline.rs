@@ -16,15 +16,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
+use arrow_array::ArrayRef;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Float64Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::ArrayRef;
 use arrow_schema::DataType;
 use bytes::Bytes;
-use mensura::manifest::Manifest;
 use mensura::fixtures;
+use mensura::manifest::Manifest;
 use mensura::publish::publish;
 use mensura::stack::{BuildOptions, DEFAULT_LOOKBACKS, Project, RetryPolicy, Runner, run_tests};
 use mensura::synth_cmd;
@@ -63,8 +63,12 @@ fn options() -> BuildOptions {
 }
 
 async fn database(base: &Warehouse, name: &str) -> Warehouse {
-    base.execute(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop");
-    base.execute(&format!("CREATE DATABASE {name}")).await.expect("create");
+    base.execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .expect("drop");
+    base.execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create");
     base.clone().with_database(name)
 }
 
@@ -85,7 +89,11 @@ struct Fingerprint {
 /// decimals, since parallel float sums may differ in the last bit between runs).
 async fn fingerprints(wh: &Warehouse, project: &Project) -> BTreeMap<String, (u64, u64)> {
     let mut out = BTreeMap::new();
-    for m in project.models.iter().filter(|m| m.materialized != mensura::stack::Materialized::View) {
+    for m in project
+        .models
+        .iter()
+        .filter(|m| m.materialized != mensura::stack::Materialized::View)
+    {
         let cols: Vec<Column> = wh
             .query_rows(
                 "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position",
@@ -157,7 +165,9 @@ fn values(a: &ArrayRef) -> Vec<V> {
             match a.data_type() {
                 DataType::Utf8 => V::S(a.as_string::<i32>().value(i).to_string()),
                 DataType::LargeUtf8 => V::S(a.as_string::<i64>().value(i).to_string()),
-                DataType::Binary => V::S(String::from_utf8_lossy(a.as_binary::<i32>().value(i)).into_owned()),
+                DataType::Binary => {
+                    V::S(String::from_utf8_lossy(a.as_binary::<i32>().value(i)).into_owned())
+                }
                 DataType::Dictionary(_, _) => {
                     let d = a.as_any_dictionary();
                     let key = d.normalized_keys()[i];
@@ -175,8 +185,10 @@ fn values(a: &ArrayRef) -> Vec<V> {
                 DataType::Int64 => V::I(a.as_primitive::<Int64Type>().value(i)),
                 DataType::Date32 => V::I(a.as_primitive::<Date32Type>().value(i).into()),
                 DataType::Timestamp(_, _) => V::I(
-                    arrow_array::cast::as_primitive_array::<arrow_array::types::TimestampMillisecondType>(a)
-                        .value(i),
+                    arrow_array::cast::as_primitive_array::<
+                        arrow_array::types::TimestampMillisecondType,
+                    >(a)
+                    .value(i),
                 ),
                 other => panic!("unexpected published type {other}"),
             }
@@ -187,7 +199,10 @@ fn values(a: &ArrayRef) -> Vec<V> {
 /// A published file as rows of named values.
 fn table(path: &Path) -> Vec<BTreeMap<String, V>> {
     let bytes = Bytes::from(std::fs::read(path).expect("published file"));
-    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes).expect("parquet").build().expect("reader");
+    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)
+        .expect("parquet")
+        .build()
+        .expect("reader");
     let mut rows = Vec::new();
     for batch in reader {
         let batch = batch.expect("batch");
@@ -199,7 +214,11 @@ fn table(path: &Path) -> Vec<BTreeMap<String, V>> {
             .map(|(f, c)| (f.name().clone(), values(c)))
             .collect();
         for i in 0..batch.num_rows() {
-            rows.push(cols.iter().map(|(n, v)| (n.clone(), v[i].clone())).collect());
+            rows.push(
+                cols.iter()
+                    .map(|(n, v)| (n.clone(), v[i].clone()))
+                    .collect(),
+            );
         }
     }
     rows
@@ -213,12 +232,18 @@ fn check_attribution_parity(dir: &Path, lookbacks: &[u32], problems: &mut Vec<St
     for (sector, gp) in [("ga", false), ("gp", true)] {
         let conv = read_conversions(
             &format!("conversions_{sector}"),
-            Bytes::from(std::fs::read(dir.join(format!("conversions_{sector}.parquet"))).expect("conversions")),
+            Bytes::from(
+                std::fs::read(dir.join(format!("conversions_{sector}.parquet")))
+                    .expect("conversions"),
+            ),
         )
         .expect("engine reads conversions");
         let touches = read_touches(
             &format!("journeys_touches_{sector}"),
-            Bytes::from(std::fs::read(dir.join(format!("journeys_touches_{sector}.parquet"))).expect("touches")),
+            Bytes::from(
+                std::fs::read(dir.join(format!("journeys_touches_{sector}.parquet")))
+                    .expect("touches"),
+            ),
         )
         .expect("engine reads touches");
         let journeys = Journeys::new(&conv, &touches, "touches").expect("journeys");
@@ -243,7 +268,11 @@ fn check_attribution_parity(dir: &Path, lookbacks: &[u32], problems: &mut Vec<St
                 .iter()
                 .map(|r| {
                     (
-                        key(&r.conversion_kind, r.identity_role.as_deref().unwrap_or(""), &r.event_kind),
+                        key(
+                            &r.conversion_kind,
+                            r.identity_role.as_deref().unwrap_or(""),
+                            &r.event_kind,
+                        ),
                         r,
                     )
                 })
@@ -252,7 +281,10 @@ fn check_attribution_parity(dir: &Path, lookbacks: &[u32], problems: &mut Vec<St
                 .iter()
                 .map(|r| {
                     let role = r.get("identity_role").map(V::s).unwrap_or_default();
-                    (key(&r["conversion_kind"].s(), &role, &r["event_kind"].s()), r)
+                    (
+                        key(&r["conversion_kind"].s(), &role, &r["event_kind"].s()),
+                        r,
+                    )
                 })
                 .collect();
             let ek: BTreeSet<_> = engine.keys().collect();
@@ -271,8 +303,16 @@ fn check_attribution_parity(dir: &Path, lookbacks: &[u32], problems: &mut Vec<St
                     ("last_touch", e.last_touch, m["last_touch"].f()),
                     ("linear", e.linear, m["linear"].f()),
                     ("time_decay_hl_7d", e.time_decay, m["time_decay_hl_7d"].f()),
-                    ("conversions_with_touch", e.conversions_with_touch as f64, m["conversions_with_touch"].f()),
-                    ("total_conversions", e.total_conversions as f64, m["total_conversions"].f()),
+                    (
+                        "conversions_with_touch",
+                        e.conversions_with_touch as f64,
+                        m["conversions_with_touch"].f(),
+                    ),
+                    (
+                        "total_conversions",
+                        e.total_conversions as f64,
+                        m["total_conversions"].f(),
+                    ),
                 ];
                 for (what, a, b) in pairs {
                     if !close(a, b) {
@@ -294,11 +334,19 @@ fn check_funnel_parity(dir: &Path, project: &Project, problems: &mut Vec<String>
     )
     .expect("engine reads funnel events");
     let daily = table(&dir.join("funnel_daily_ga.parquet"));
-    let seed = project.seeds.iter().find(|s| s.name == "mta_funnels").expect("seed");
+    let seed = project
+        .seeds
+        .iter()
+        .find(|s| s.name == "mta_funnels")
+        .expect("seed");
     let text = std::str::from_utf8(seed.csv).expect("utf-8 seed");
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let steps: Vec<String> = f[1..4].iter().filter(|s| !s.is_empty()).map(|s| s.to_string()).collect();
+        let steps: Vec<String> = f[1..4]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string())
+            .collect();
         let report = funnel(
             &events,
             &FunnelParams {
@@ -314,7 +362,13 @@ fn check_funnel_parity(dir: &Path, project: &Project, problems: &mut Vec<String>
             .rows
             .unwrap_or_default()
             .iter()
-            .map(|r| (i64::from(r.date.unwrap_or_default()), u64::from(r.user_id), u64::from(r.level)))
+            .map(|r| {
+                (
+                    i64::from(r.date.unwrap_or_default()),
+                    u64::from(r.user_id),
+                    u64::from(r.level),
+                )
+            })
             .collect();
         let mart: BTreeSet<(i64, u64, u64)> = daily
             .iter()
@@ -352,22 +406,52 @@ fn check_mmm_parity(dir: &Path, problems: &mut Vec<String>) {
         .map(|r| ((r["kpi_name"].s(), r["media_name"].s()), r))
         .collect();
     if rows.len() != published.len() {
-        problems.push(format!("baseline: engine {} pairs, mart {}", rows.len(), published.len()));
+        problems.push(format!(
+            "baseline: engine {} pairs, mart {}",
+            rows.len(),
+            published.len()
+        ));
     }
     for r in &rows {
         let Some(m) = published.get(&(r.kpi_name.clone(), r.media_name.clone())) else {
-            problems.push(format!("baseline {}/{}: not in the mart", r.kpi_name, r.media_name));
+            problems.push(format!(
+                "baseline {}/{}: not in the mart",
+                r.kpi_name, r.media_name
+            ));
             continue;
         };
         for (what, a, b) in [
-            ("baseline_kpi_median", r.baseline_kpi_median, m["baseline_kpi_median"].f()),
-            ("baseline_kpi_q05", r.baseline_kpi_q05, m["baseline_kpi_q05"].f()),
-            ("baseline_kpi_q95", r.baseline_kpi_q95, m["baseline_kpi_q95"].f()),
-            ("bottom_decile_threshold", r.bottom_decile_threshold, m["bottom_decile_threshold"].f()),
-            ("n_low_spend_weeks", r.n_low_spend_weeks as f64, m["n_low_spend_weeks"].f()),
+            (
+                "baseline_kpi_median",
+                r.baseline_kpi_median,
+                m["baseline_kpi_median"].f(),
+            ),
+            (
+                "baseline_kpi_q05",
+                r.baseline_kpi_q05,
+                m["baseline_kpi_q05"].f(),
+            ),
+            (
+                "baseline_kpi_q95",
+                r.baseline_kpi_q95,
+                m["baseline_kpi_q95"].f(),
+            ),
+            (
+                "bottom_decile_threshold",
+                r.bottom_decile_threshold,
+                m["bottom_decile_threshold"].f(),
+            ),
+            (
+                "n_low_spend_weeks",
+                r.n_low_spend_weeks as f64,
+                m["n_low_spend_weeks"].f(),
+            ),
         ] {
             if !close(a, b) {
-                problems.push(format!("baseline {}/{} {what}: engine {a} mart {b}", r.kpi_name, r.media_name));
+                problems.push(format!(
+                    "baseline {}/{} {what}: engine {a} mart {b}",
+                    r.kpi_name, r.media_name
+                ));
             }
         }
     }
@@ -379,11 +463,18 @@ fn check_mmm_parity(dir: &Path, problems: &mut Vec<String>) {
         .map(|r| ((strip(&r["col_a"].s()), strip(&r["col_b"].s())), r))
         .collect();
     if corr.len() != published.len() {
-        problems.push(format!("collinearity: engine {} pairs, mart {}", corr.len(), published.len()));
+        problems.push(format!(
+            "collinearity: engine {} pairs, mart {}",
+            corr.len(),
+            published.len()
+        ));
     }
     for c in &corr {
         let Some(m) = published.get(&(strip(&c.col_a), strip(&c.col_b))) else {
-            problems.push(format!("collinearity {}/{}: not in the mart", c.col_a, c.col_b));
+            problems.push(format!(
+                "collinearity {}/{}: not in the mart",
+                c.col_a, c.col_b
+            ));
             continue;
         };
         let same = match (c.pearson_corr, &m["pearson_corr"]) {
@@ -403,7 +494,11 @@ fn check_mmm_parity(dir: &Path, problems: &mut Vec<String>) {
 /// Every 0x-address-looking run of 40 hex digits in `text`.
 fn addresses(text: &[u8]) -> usize {
     text.windows(42)
-        .filter(|w| w[0] == b'0' && (w[1] == b'x' || w[1] == b'X') && w[2..].iter().all(u8::is_ascii_hexdigit))
+        .filter(|w| {
+            w[0] == b'0'
+                && (w[1] == b'x' || w[1] == b'X')
+                && w[2..].iter().all(u8::is_ascii_hexdigit)
+        })
         .count()
 }
 
@@ -424,18 +519,28 @@ async fn check_privacy(wh: &Warehouse, dir: &Path, problems: &mut Vec<String>) {
         .into_iter()
         .map(|r| r.p)
         .collect();
-    assert!(pseudonyms.len() > 100, "the dataset has pseudonyms to look for");
+    assert!(
+        pseudonyms.len() > 100,
+        "the dataset has pseudonyms to look for"
+    );
     let salt = Salt::from_hex(TEST_SALT).expect("salt");
-    let mut files: Vec<_> = std::fs::read_dir(dir).expect("dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     files.sort();
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let bytes = std::fs::read(&path).expect("file");
         if addresses(&bytes) > 0 {
             problems.push(format!("{name}: raw bytes hold an address"));
         }
         let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
-        if text.contains(salt.hex()) || bytes.windows(salt.bytes().len()).any(|w| w == salt.bytes()) {
+        if text.contains(salt.hex()) || bytes.windows(salt.bytes().len()).any(|w| w == salt.bytes())
+        {
             problems.push(format!("{name}: holds the salt"));
         }
         for p in &pseudonyms {
@@ -484,18 +589,30 @@ print(json.dumps(out))
         .output()
         .expect("python3 runs");
     if !output.status.success() {
-        problems.push(format!("pyarrow: {}", String::from_utf8_lossy(&output.stderr)));
+        problems.push(format!(
+            "pyarrow: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
         return;
     }
     let got: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     for f in &manifest.files {
         let want = serde_json::json!([f.rows, "1"]);
         if got[&f.name] != want {
-            problems.push(format!("pyarrow reads {} as {}, manifest says {want}", f.name, got[&f.name]));
+            problems.push(format!(
+                "pyarrow reads {} as {}, manifest says {want}",
+                f.name, got[&f.name]
+            ));
         }
     }
-    let total: f64 = table(&dir.join("attribution_ga_30d.parquet")).iter().map(|r| r["first_touch"].f()).sum();
-    if !close(got["sum_first_touch_ga_30d"].as_f64().unwrap_or(f64::NAN), total) {
+    let total: f64 = table(&dir.join("attribution_ga_30d.parquet"))
+        .iter()
+        .map(|r| r["first_touch"].f())
+        .sum();
+    if !close(
+        got["sum_first_touch_ga_30d"].as_f64().unwrap_or(f64::NAN),
+        total,
+    ) {
         problems.push("pyarrow and the engine disagree on attribution_ga_30d.first_touch".into());
     }
 }
@@ -513,7 +630,9 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
 
     // Reference build.
     let wh = database(&base, "pipe").await;
-    synth_cmd::load(&wh, &config(), &salt, false).await.expect("synthetic data loads");
+    synth_cmd::load(&wh, &config(), &salt, false)
+        .await
+        .expect("synthetic data loads");
     let runner = Runner::new(wh.clone(), &project, Some(salt.clone()));
     runner.build(&options()).await.expect("the stack builds");
     let reference = fingerprints(&wh, &project).await;
@@ -524,8 +643,15 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
     }
 
     let report = run_tests(&wh, &project.tests, &format_date(as_of())).await;
-    for o in report.outcomes.iter().filter(|o| !o.passed() && o.severity == mensura::stack::Severity::Error) {
-        problems.push(format!("data test {} failed: {} rows {:?}\n{}", o.name, o.failures, o.error, o.sample));
+    for o in report
+        .outcomes
+        .iter()
+        .filter(|o| !o.passed() && o.severity == mensura::stack::Severity::Error)
+    {
+        problems.push(format!(
+            "data test {} failed: {} rows {:?}\n{}",
+            o.name, o.failures, o.error, o.sample
+        ));
     }
 
     let out = tmp.path().join("data");
@@ -545,17 +671,25 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
     check_pyarrow(&out, &manifest, &mut problems);
 
     // An incremental rerun changes nothing.
-    runner.build(&options()).await.expect("the incremental rebuild");
+    runner
+        .build(&options())
+        .await
+        .expect("the incremental rebuild");
     let again = fingerprints(&wh, &project).await;
     for (t, f) in &reference {
         if again.get(t) != Some(f) {
-            problems.push(format!("{t} changed on an incremental rerun: {f:?} -> {:?}", again.get(t)));
+            problems.push(format!(
+                "{t} changed on an incremental rerun: {f:?} -> {:?}",
+                again.get(t)
+            ));
         }
     }
 
     // Interrupted builds, resumed, end with the same tables.
     let wh2 = database(&base, "interrupted").await;
-    synth_cmd::load(&wh2, &config(), &salt, false).await.expect("synthetic data loads again");
+    synth_cmd::load(&wh2, &config(), &salt, false)
+        .await
+        .expect("synthetic data loads again");
     let mut batched = options();
     batched.batch_months = 2;
     batched.history_start = Some("2025-10".parse().expect("month"));
@@ -586,10 +720,18 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
     let resumed = fingerprints(&wh2, &project).await;
     for (t, f) in &reference {
         if resumed.get(t) != Some(f) {
-            problems.push(format!("{t} differs after interrupted builds: {f:?} vs {:?}", resumed.get(t)));
+            problems.push(format!(
+                "{t} differs after interrupted builds: {f:?} vs {:?}",
+                resumed.get(t)
+            ));
         }
     }
 
     engine.shutdown().await.expect("the engine stops");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

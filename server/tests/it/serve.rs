@@ -33,13 +33,19 @@ impl Tree {
         write(&root.join("secret.txt"), SECRET.as_bytes());
         write(&root.join("outside/secret.parquet"), SECRET.as_bytes());
         let www = root.join("www");
-        write(&www.join("index.html"), b"<!doctype html><title>Mensura</title>");
+        write(
+            &www.join("index.html"),
+            b"<!doctype html><title>Mensura</title>",
+        );
         write(&www.join("app.js"), script().as_bytes());
         write(&www.join("style.css"), b"body { margin: 0 }\n");
         write(&www.join("config.json"), b"{\"a\": 1}");
         write(&www.join("pkg/engine_bg.wasm"), &wasm());
         write(&www.join("index-0123456789abcdef.js"), b"export {};\n");
-        write(&www.join("bench/index.html"), b"<!doctype html><title>bench</title>");
+        write(
+            &www.join("bench/index.html"),
+            b"<!doctype html><title>bench</title>",
+        );
         write(&www.join(".env"), SECRET.as_bytes());
         write(&www.join(".git/config"), SECRET.as_bytes());
         let tree = Tree { tmp };
@@ -166,10 +172,6 @@ async fn start(config: ServeConfig, job: Option<RebuildJob>) -> Running {
 impl Running {
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.get_with(path, &[]).await
     }
 
     async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
@@ -375,8 +377,14 @@ async fn etags_revalidate_to_304() {
     }
 
     // A changed file has a new tag; the old one no longer matches.
-    let old = fetch(&server, "/app.js", &[]).await.header("etag").to_owned();
-    write(&tree.www().join("app.js"), b"export const changed = true;\n");
+    let old = fetch(&server, "/app.js", &[])
+        .await
+        .header("etag")
+        .to_owned();
+    write(
+        &tree.www().join("app.js"),
+        b"export const changed = true;\n",
+    );
     let r = fetch(&server, "/app.js", &[("if-none-match", &old)]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_ne!(r.header("etag"), old);
@@ -423,16 +431,30 @@ async fn ranges_are_206_and_bad_ones_416() {
     ] {
         let r = fetch(&server, path, &[("range", &range)]).await;
         assert_eq!(r.status, StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
-        assert_eq!(r.header("content-range"), format!("bytes */{len}"), "{range}");
+        assert_eq!(
+            r.header("content-range"),
+            format!("bytes */{len}"),
+            "{range}"
+        );
     }
 
     // Several ranges: the whole file. If-Range: the range only while the tag still holds.
     let r = fetch(&server, path, &[("range", "bytes=0-1,5-6")]).await;
     assert_eq!((r.status, r.body.len()), (StatusCode::OK, len));
     let etag = fetch(&server, path, &[]).await.header("etag").to_owned();
-    let r = fetch(&server, path, &[("range", "bytes=0-3"), ("if-range", &etag)]).await;
+    let r = fetch(
+        &server,
+        path,
+        &[("range", "bytes=0-3"), ("if-range", &etag)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
-    let r = fetch(&server, path, &[("range", "bytes=0-3"), ("if-range", "\"old\"")]).await;
+    let r = fetch(
+        &server,
+        path,
+        &[("range", "bytes=0-3"), ("if-range", "\"old\"")],
+    )
+    .await;
     assert_eq!((r.status, r.body.len()), (StatusCode::OK, len));
 
     // A range of a compressible file is sent as is, whatever the client accepts.
@@ -478,12 +500,22 @@ async fn compression_is_negotiated() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
 
-    let br = fetch(&server, "/app.js", &[("accept-encoding", "br;q=1, gzip;q=0.5")]).await;
+    let br = fetch(
+        &server,
+        "/app.js",
+        &[("accept-encoding", "br;q=1, gzip;q=0.5")],
+    )
+    .await;
     assert_eq!(br.header("content-encoding"), "br");
     assert!(br.body.len() < script().len());
 
     // The wasm bundle compresses too; Parquet (compressed already) and tiny files do not.
-    let wasm = fetch(&server, "/pkg/engine_bg.wasm", &[("accept-encoding", "gzip")]).await;
+    let wasm = fetch(
+        &server,
+        "/pkg/engine_bg.wasm",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
     assert_eq!(wasm.header("content-encoding"), "gzip");
     let parquet = fetch(
         &server,
@@ -607,7 +639,10 @@ fn an_empty_admin_token_is_refused() {
     assert!(format!("{:?}", tree.config()).contains("admin_token: None"));
     let mut config = tree.config();
     config.admin_token = Some(TOKEN.to_owned());
-    assert!(!format!("{config:?}").contains(TOKEN), "Debug hides the token");
+    assert!(
+        !format!("{config:?}").contains(TOKEN),
+        "Debug hides the token"
+    );
 }
 
 fn job_ok() -> RebuildJob {
@@ -665,12 +700,12 @@ async fn one_rebuild_at_a_time_while_the_server_keeps_answering() {
         .admin(reqwest::Method::GET, "/admin/status", Some(TOKEN))
         .await
         .json();
-    assert_eq!((status["state"].as_str(), status["id"].as_str()), (Some("running"), Some(id.as_str())));
-    assert_eq!(status["finished_at"], Value::Null);
     assert_eq!(
-        fetch(&server, "/healthz", &[]).await.status,
-        StatusCode::OK
+        (status["state"].as_str(), status["id"].as_str()),
+        (Some("running"), Some(id.as_str()))
     );
+    assert_eq!(status["finished_at"], Value::Null);
+    assert_eq!(fetch(&server, "/healthz", &[]).await.status, StatusCode::OK);
     assert_eq!(
         fetch(&server, "/data/journeys_touches_ga.parquet", &[])
             .await
@@ -683,7 +718,11 @@ async fn one_rebuild_at_a_time_while_the_server_keeps_answering() {
     assert_eq!(status["state"], "succeeded", "{status}");
     assert_eq!(status["id"], id.as_str());
     assert_eq!(status["message"], "built and published");
-    assert!(status["finished_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(
+        status["finished_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
     let job = server.handle.job().expect("a job");
     assert_eq!(job.state, JobState::Succeeded);
 
@@ -707,7 +746,10 @@ async fn a_failed_rebuild_keeps_the_last_good_data() {
             let staging = staging.clone();
             async move {
                 // Half a publish, then a failure.
-                write(&staging.join("journeys_touches_ga.parquet"), &extract("v2", 1));
+                write(
+                    &staging.join("journeys_touches_ga.parquet"),
+                    &extract("v2", 1),
+                );
                 anyhow::bail!(
                     "publishing conversions_ga failed for 0x00000000000000000000000000000000deadbeef"
                 )
@@ -724,8 +766,14 @@ async fn a_failed_rebuild_keeps_the_last_good_data() {
     let status = server.finished_job().await;
     assert_eq!(status["state"], "failed", "{status}");
     let message = status["message"].as_str().expect("a message");
-    assert!(message.contains("publishing conversions_ga failed"), "{message}");
-    assert!(!message.contains("deadbeef"), "addresses are redacted: {message}");
+    assert!(
+        message.contains("publishing conversions_ga failed"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("deadbeef"),
+        "addresses are redacted: {message}"
+    );
 
     let after = fetch(&server, "/data/journeys_touches_ga.parquet", &[]).await;
     assert_eq!(after.body, extract("v1", 1));
@@ -761,7 +809,9 @@ async fn a_panicking_rebuild_fails_and_frees_the_slot() {
         assert_eq!(status["message"], "the rebuild job panicked");
     }
     assert_eq!(
-        fetch(&server, "/data/conversions_ga.parquet", &[]).await.body,
+        fetch(&server, "/data/conversions_ga.parquet", &[])
+            .await
+            .body,
         extract("v1", 2)
     );
 }
@@ -801,7 +851,12 @@ async fn a_successful_rebuild_switches_to_its_new_directory() {
     assert_eq!(r.status, StatusCode::ACCEPTED);
     assert_eq!(server.finished_job().await["state"], "succeeded");
     assert_eq!(server.handle.data_dir(), next);
-    let r = fetch(&server, "/data/conversions_ga.parquet", &[("if-none-match", &old_tag)]).await;
+    let r = fetch(
+        &server,
+        "/data/conversions_ga.parquet",
+        &[("if-none-match", &old_tag)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "a new publish, a new tag");
     assert_eq!(r.body, extract("v2", 2));
     assert_eq!(
@@ -847,7 +902,9 @@ async fn switching_the_data_pointer_never_serves_a_mix() {
                     "/data/conversions_ga.parquet"
                 };
                 let file = if i % 2 == 0 { 1 } else { 2 };
-                let mut seen = [false; 2];
+                // The ETag and the body of one response come from the same directory: one tag
+                // never names two bodies.
+                let mut tags = std::collections::HashMap::new();
                 for _ in 0..60 {
                     let r = client()
                         .get(format!("http://{addr}{path}"))
@@ -855,16 +912,18 @@ async fn switching_the_data_pointer_never_serves_a_mix() {
                         .await
                         .expect("an answer");
                     assert_eq!(r.status(), StatusCode::OK);
+                    let etag = r.headers()["etag"].to_str().expect("an ETag").to_owned();
                     let body = r.bytes().await.expect("a body");
-                    if body == extract("v1", file) {
-                        seen[0] = true;
+                    let version = if body == extract("v1", file) {
+                        "v1"
                     } else if body == extract("v2", file) {
-                        seen[1] = true;
+                        "v2"
                     } else {
                         panic!("a torn or unknown body: {body:?}");
-                    }
+                    };
+                    assert_eq!(*tags.entry(etag).or_insert(version), version);
                 }
-                seen
+                tags.len()
             })
         })
         .collect();
@@ -879,7 +938,9 @@ async fn switching_the_data_pointer_never_serves_a_mix() {
 
     swap_symlink(&tree.data(), Path::new(".data/v2")).expect("the last swap");
     assert_eq!(
-        fetch(&server, "/data/conversions_ga.parquet", &[]).await.body,
+        fetch(&server, "/data/conversions_ga.parquet", &[])
+            .await
+            .body,
         extract("v2", 2)
     );
     let manifest_v2 = std::fs::read(v2.join("manifest.json")).expect("the manifest");
@@ -893,7 +954,9 @@ async fn switching_the_data_pointer_never_serves_a_mix() {
     tree.publish(&v3, "v3");
     server.handle.switch_data_dir(v3.clone()).expect("a switch");
     assert_eq!(
-        fetch(&server, "/data/conversions_ga.parquet", &[]).await.body,
+        fetch(&server, "/data/conversions_ga.parquet", &[])
+            .await
+            .body,
         extract("v3", 2)
     );
     assert!(
@@ -962,8 +1025,11 @@ async fn symlinks_out_of_the_roots_are_refused() {
     let www = tree.www();
     symlink("../secret.txt", www.join("leak.txt")).expect("a link");
     symlink(tree.root().join("outside"), www.join("outside")).expect("a link");
-    symlink(tree.root().join("outside/secret.parquet"), tree.data().join("leak.parquet"))
-        .expect("a link");
+    symlink(
+        tree.root().join("outside/secret.parquet"),
+        tree.data().join("leak.parquet"),
+    )
+    .expect("a link");
     // Listed in the manifest: the allowlist does not override the root.
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("journeys_touches_ga.parquet", extract("v1", 1)),
@@ -978,11 +1044,7 @@ async fn symlinks_out_of_the_roots_are_refused() {
     manifest(&tree.data(), "v1", &files);
 
     let server = start(tree.config(), None).await;
-    for path in [
-        "/leak.txt",
-        "/outside/secret.parquet",
-        "/data/leak.parquet",
-    ] {
+    for path in ["/leak.txt", "/outside/secret.parquet", "/data/leak.parquet"] {
         let r = fetch(&server, path, &[]).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.text().contains("TOP-SECRET"), "{path}");
@@ -1014,7 +1076,11 @@ async fn bridge_tables_are_unreachable() {
         files.push((name, SECRET.as_bytes().to_vec()));
     }
     // An innocent name linking to a bridge file inside the root.
-    symlink("int_ga_identity_bridge.parquet", data.join("innocent.parquet")).expect("a link");
+    symlink(
+        "int_ga_identity_bridge.parquet",
+        data.join("innocent.parquet"),
+    )
+    .expect("a link");
     files.push(("innocent.parquet", SECRET.as_bytes().to_vec()));
     manifest(&data, "v1", &files);
 
@@ -1058,7 +1124,11 @@ async fn dotfiles_and_unlisted_data_are_unreachable() {
     // A nested data directory with its own manifest (the benchmark data) is served as listed.
     let bench = data.join("bench");
     write(&bench.join("conversions_ga.parquet"), &extract("bench", 2));
-    manifest(&bench, "bench", &[("conversions_ga.parquet", extract("bench", 2))]);
+    manifest(
+        &bench,
+        "bench",
+        &[("conversions_ga.parquet", extract("bench", 2))],
+    );
     // A data directory elsewhere in the site, and a test report inside it: not through `/`.
     let old = tree.www().join("old_data");
     tree.publish(&old, "old");
@@ -1094,7 +1164,9 @@ async fn dotfiles_and_unlisted_data_are_unreachable() {
         extract("bench", 2)
     );
     assert_eq!(
-        fetch(&server, "/data/bench/manifest.json", &[]).await.json()["source"],
+        fetch(&server, "/data/bench/manifest.json", &[])
+            .await
+            .json()["source"],
         "bench"
     );
 }
@@ -1145,7 +1217,9 @@ async fn the_test_report_is_served_to_admins_without_failing_rows() {
     assert_eq!(served["outcomes"][1]["sample"], "");
     assert_eq!(served["outcomes"][1]["error"], "near 0x[redacted]");
 
-    let r = server.admin(reqwest::Method::GET, "/admin/tests", None).await;
+    let r = server
+        .admin(reqwest::Method::GET, "/admin/tests", None)
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
