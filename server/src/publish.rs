@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn templates_instantiate_per_lookback() {
         let text = "-- extract: attribution_ga_{N}d\n-- kind: attribution\n-- sector: ga\n-- check: table\n-- order_by: conversion_kind\n-- min_cell: conversions_with_touch\nSELECT * FROM fct_x_{N}d";
-        let e = Extract::parse("attribution_ga_{N}d.sql", text, &[7, 30]).unwrap();
+        let e = Extract::parse("attribution_ga_{N}d.sql", text, &[7, 30]).expect("a value");
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].name, "attribution_ga_30d");
         assert_eq!(e[1].sql, "SELECT * FROM fct_x_30d");
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn the_compiled_extracts_parse() {
-        let all = Extract::all(&[7, 14, 30, 60]).unwrap();
+        let all = Extract::all(&[7, 14, 30, 60]).expect("a value");
         assert!(all.iter().any(|e| e.name == "journeys_touches_ga"));
     }
 }

@@ -434,12 +434,12 @@ mod tests {
 
     #[test]
     fn sizes_parse_with_units() {
-        assert_eq!(parse_bytes("2G").unwrap(), 2 << 30);
-        assert_eq!(parse_bytes("512M").unwrap(), 512 << 20);
-        assert_eq!(parse_bytes("1000").unwrap(), 1000);
+        assert_eq!(parse_bytes("2G").expect("a value"), 2 << 30);
+        assert_eq!(parse_bytes("512M").expect("a value"), 512 << 20);
+        assert_eq!(parse_bytes("1000").expect("a value"), 1000);
         assert!(
             parse_bytes("2T")
-                .unwrap_err()
+                .expect_err("an error")
                 .to_string()
                 .contains("unknown unit")
         );

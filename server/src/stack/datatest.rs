@@ -297,7 +297,7 @@ source = "added"
 
     #[test]
     fn compiles_each_kind_and_instantiates_templates() {
-        let tests = DataTest::parse_file("x/tests.toml", FILE, &[7, 30]).unwrap();
+        let tests = DataTest::parse_file("x/tests.toml", FILE, &[7, 30]).expect("a value");
         let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(
             names,
@@ -358,7 +358,7 @@ source = "added"
         ];
         for (text, want) in bad {
             let e = DataTest::parse_file("t.toml", text, &[7])
-                .unwrap_err()
+                .expect_err("an error")
                 .to_string();
             assert!(e.contains(want), "{text}: {e}");
         }

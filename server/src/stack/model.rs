@@ -352,7 +352,8 @@ WHERE e.ts >= c.ts - INTERVAL {N} DAY
 
     #[test]
     fn parses_a_template_and_instantiates_each_lookback() {
-        let file = ModelFile::parse("gnosis_app/fct_x_journeys_{N}d.sql", JOURNEYS).unwrap();
+        let file =
+            ModelFile::parse("gnosis_app/fct_x_journeys_{N}d.sql", JOURNEYS).expect("a value");
         assert!(file.is_template());
         assert_eq!(file.header.inputs, ["int_conversions", "int_events"]);
         assert_eq!(
@@ -374,7 +375,7 @@ WHERE e.ts >= c.ts - INTERVAL {N} DAY
     #[test]
     fn a_plain_model_is_one_instance() {
         let text = "-- model: m\n-- grain: g\n-- inputs: none\n-- materialized: view\nSELECT 1";
-        let file = ModelFile::parse("mmm/m.sql", text).unwrap();
+        let file = ModelFile::parse("mmm/m.sql", text).expect("a value");
         let models = file.instantiate(&[7, 30]);
         assert_eq!(models.len(), 1);
         assert!(models[0].inputs.is_empty());
@@ -382,7 +383,7 @@ WHERE e.ts >= c.ts - INTERVAL {N} DAY
     }
 
     fn problem(path: &str, text: &str) -> String {
-        ModelFile::parse(path, text).unwrap_err().problem
+        ModelFile::parse(path, text).expect_err("an error").problem
     }
 
     #[test]

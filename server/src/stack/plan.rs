@@ -226,7 +226,7 @@ mod tests {
     use super::*;
 
     fn m(s: &str) -> Month {
-        s.parse().unwrap()
+        s.parse().expect("a value")
     }
 
     #[test]
@@ -262,7 +262,7 @@ mod tests {
             first: Some(m("2024-01")),
             last: Some(m("2024-05")),
         };
-        let (a, c) = b.splittable().unwrap();
+        let (a, c) = b.splittable().expect("a value");
         assert_eq!(
             (a.to_string(), c.to_string()),
             ("2024-01..2024-02".into(), "2024-03..2024-05".into())

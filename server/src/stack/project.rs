@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn orders_models_after_their_inputs() {
-        let p = assemble(&[view("c", "b, a"), view("b", "a"), view("a", "raw")]).unwrap();
+        let p = assemble(&[view("c", "b, a"), view("b", "a"), view("a", "raw")]).expect("a value");
         let names: Vec<&str> = p.models.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
         let down = p.downstream(&BTreeSet::from(["b".to_string()]));
@@ -346,13 +346,17 @@ mod tests {
 
     #[test]
     fn reports_unknown_inputs_cycles_and_duplicates() {
-        let e = assemble(&[view("a", "nope")]).unwrap_err().to_string();
+        let e = assemble(&[view("a", "nope")])
+            .expect_err("an error")
+            .to_string();
         assert!(e.contains("input `nope`"), "{e}");
         let e = assemble(&[view("a", "b"), view("b", "a")])
-            .unwrap_err()
+            .expect_err("an error")
             .to_string();
         assert!(e.contains("cycle"), "{e}");
-        let e = assemble(&[view("raw", "none")]).unwrap_err().to_string();
+        let e = assemble(&[view("raw", "none")])
+            .expect_err("an error")
+            .to_string();
         assert!(e.contains("name of a source"), "{e}");
     }
 
@@ -363,7 +367,11 @@ mod tests {
         for seed in &p.seeds {
             assert!(!seed.columns.is_empty());
         }
-        let funnels = p.seeds.iter().find(|s| s.name == "mta_funnels").unwrap();
+        let funnels = p
+            .seeds
+            .iter()
+            .find(|s| s.name == "mta_funnels")
+            .expect("a value");
         assert!(
             funnels
                 .columns

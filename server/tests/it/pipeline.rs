@@ -482,7 +482,7 @@ fn check_mmm_parity(dir: &Path, problems: &mut Vec<String>) {
             (Some(a), V::F(b)) => close(a, *b),
             _ => false,
         };
-        if !same || c.n_weeks as f64 != m["n_weeks"].f() {
+        if !same || m["n_weeks"] != V::U(c.n_weeks) {
             problems.push(format!(
                 "collinearity {}/{}: engine {:?} over {} weeks, mart {:?} over {:?}",
                 c.col_a, c.col_b, c.pearson_corr, c.n_weeks, m["pearson_corr"], m["n_weeks"]
