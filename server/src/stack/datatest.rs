@@ -329,6 +329,20 @@ source = "added"
     }
 
     #[test]
+    fn samples_never_show_identities() {
+        let row: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"user_pseudonym": 123, "address": "0xabc", "gp_safe": 9, "kind": "topup",
+                "note": "from 0x00000000000000000000000000000000000000aa", "n_rows": 2}"#,
+        )
+        .expect("json");
+        let text = redacted_sample(&[row]);
+        assert_eq!(
+            text,
+            "kind\tnote\tn_rows\ntopup\t<address>\t2\n(3 identity columns not shown)\n"
+        );
+    }
+
+    #[test]
     fn rejects_incomplete_declarations() {
         let bad = [
             (
@@ -374,7 +388,8 @@ pub struct TestOutcome {
     pub source: String,
     /// Failing rows (0: passed).
     pub failures: u64,
-    /// Up to five failing rows, as ClickHouse prints them (TSV with a header line).
+    /// Up to five failing rows (tab-separated, with a header line), without identity columns
+    /// (pseudonyms, addresses, Safes) and with address-like values replaced.
     pub sample: String,
     /// Set when the test query itself could not run (counts as a failure of its severity).
     pub error: Option<String>,
@@ -411,6 +426,52 @@ impl TestReport {
     }
 }
 
+/// Whether a column holds identities that must not reach logs or reports.
+fn is_identity_column(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("pseudonym") || n.contains("address") || n.contains("safe") || n == "salt"
+}
+
+/// Whether a value looks like a 0x address.
+fn looks_like_address(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(42)
+        .any(|w| w[0] == b'0' && (w[1] | 0x20) == b'x' && w[2..].iter().all(u8::is_ascii_hexdigit))
+}
+
+/// Failing rows as tab-separated text with a header, identity columns left out and anything that
+/// looks like an address replaced: samples go to terminals, logs and the admin API.
+fn redacted_sample(rows: &[serde_json::Map<String, serde_json::Value>]) -> String {
+    let Some(first) = rows.first() else {
+        return String::new();
+    };
+    let columns: Vec<&String> = first.keys().filter(|k| !is_identity_column(k)).collect();
+    let mut out = columns
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join("\t");
+    out.push('\n');
+    for row in rows {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| match row.get(*c) {
+                Some(serde_json::Value::String(s)) if looks_like_address(s) => "<address>".into(),
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+                None => String::new(),
+            })
+            .collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    let hidden = first.len() - columns.len();
+    if hidden > 0 {
+        out.push_str(&format!("({hidden} identity columns not shown)\n"));
+    }
+    out
+}
+
 /// Runs `tests` against `wh` (the built database); `as_of` binds `{as_of:Date}`.
 pub async fn run_tests(
     wh: &crate::warehouse::Warehouse,
@@ -436,13 +497,12 @@ pub async fn run_tests(
             Err(e) => (0, Some(e.to_string())),
         };
         let sample = if failures > 0 {
-            wh.query_bytes(
+            wh.query_rows::<serde_json::Map<String, serde_json::Value>>(
                 &format!("SELECT * FROM ({}) LIMIT 5", t.sql),
                 &params,
-                "TSVWithNames",
             )
             .await
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map(|rows| redacted_sample(&rows))
             .unwrap_or_default()
         } else {
             String::new()
