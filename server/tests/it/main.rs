@@ -6,4 +6,5 @@ mod cli;
 mod pipeline;
 mod scenarios;
 mod serve;
+mod stack_cli;
 mod warehouse;
