@@ -84,11 +84,17 @@ impl FromStr for Month {
 pub const OPEN_START: &str = "1970-01-01";
 pub const OPEN_END: &str = "2149-06-06";
 
-/// A range of whole months to (re)build; `None` bounds are open.
+/// A range of whole months to (re)build. `None` bounds are unknown and open; a batch of a full
+/// refresh also keeps its nominal first and last months when it is open below or above (the
+/// first batch takes every older row, the last every newer one), so it can still be split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Batch {
     pub first: Option<Month>,
     pub last: Option<Month>,
+    /// Rows before `first` belong to this batch too.
+    pub open_below: bool,
+    /// Rows after `last` belong to this batch too.
+    pub open_above: bool,
 }
 
 impl Batch {
@@ -96,21 +102,47 @@ impl Batch {
     pub const ALL: Batch = Batch {
         first: None,
         last: None,
+        open_below: true,
+        open_above: true,
     };
+
+    /// The months `first..=last`, closed at both ends.
+    pub fn months(first: Month, last: Month) -> Batch {
+        Batch {
+            first: Some(first),
+            last: Some(last),
+            open_below: false,
+            open_above: false,
+        }
+    }
+
+    /// From `first` to the open end.
+    pub fn from(first: Month) -> Batch {
+        Batch {
+            first: Some(first),
+            last: None,
+            open_below: false,
+            open_above: true,
+        }
+    }
 
     /// `{batch_start:Date}`.
     pub fn start(&self) -> String {
-        self.first
-            .map_or_else(|| OPEN_START.to_string(), |m| format_date(m.first_day()))
+        match self.first {
+            Some(m) if !self.open_below => format_date(m.first_day()),
+            _ => OPEN_START.to_string(),
+        }
     }
 
     /// `{batch_end:Date}`.
     pub fn end(&self) -> String {
-        self.last
-            .map_or_else(|| OPEN_END.to_string(), |m| format_date(m.last_day()))
+        match self.last {
+            Some(m) if !self.open_above => format_date(m.last_day()),
+            _ => OPEN_END.to_string(),
+        }
     }
 
-    /// Whether the batch holds more than one month (so it can be split).
+    /// Two halves, when the batch spans at least two known months.
     pub fn splittable(&self) -> Option<(Batch, Batch)> {
         let (first, last) = (self.first?, self.last?);
         let n = first.count_to(last);
@@ -122,10 +154,14 @@ impl Batch {
             Batch {
                 first: Some(first),
                 last: Some(mid),
+                open_below: self.open_below,
+                open_above: false,
             },
             Batch {
                 first: Some(mid.plus(1)),
                 last: Some(last),
+                open_below: false,
+                open_above: self.open_above,
             },
         ))
     }
@@ -133,15 +169,18 @@ impl Batch {
 
 impl fmt::Display for Batch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.first, self.last) {
-            (None, None) => f.write_str("all months"),
-            (Some(a), Some(b)) if a == b => write!(f, "{a}"),
-            (a, b) => write!(
-                f,
-                "{}..{}",
-                a.map_or_else(|| "start".into(), |m| m.to_string()),
-                b.map_or_else(|| "end".into(), |m| m.to_string())
-            ),
+        let lo = match self.first {
+            Some(m) if !self.open_below => m.to_string(),
+            _ => "start".to_string(),
+        };
+        let hi = match self.last {
+            Some(m) if !self.open_above => m.to_string(),
+            _ => "end".to_string(),
+        };
+        match (lo.as_str(), hi.as_str()) {
+            ("start", "end") => f.write_str("all months"),
+            (a, b) if a == b => f.write_str(a),
+            (a, b) => write!(f, "{a}..{b}"),
         }
     }
 }
@@ -155,20 +194,17 @@ pub fn full_refresh_batches(history_start: Month, through: Month, size: u32) -> 
     let mut first = history_start;
     loop {
         let last = first.plus(size - 1);
-        out.push(Batch {
-            first: Some(first),
-            last: Some(last),
-        });
+        out.push(Batch::months(first, last));
         if last >= through {
             break;
         }
         first = last.plus(1);
     }
     if let Some(b) = out.first_mut() {
-        b.first = None;
+        b.open_below = true;
     }
     if let Some(b) = out.last_mut() {
-        b.last = None;
+        b.open_above = true;
     }
     out
 }
@@ -253,26 +289,39 @@ mod tests {
         assert_eq!(b[1].end(), "2024-06-30");
         assert_eq!(b[2].end(), OPEN_END);
         let one = full_refresh_batches(m("2024-01"), m("2023-01"), 6);
-        assert_eq!(one, [Batch::ALL]);
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            (one[0].start(), one[0].end()),
+            (OPEN_START.into(), OPEN_END.into())
+        );
+        assert_eq!(one[0].to_string(), "all months");
     }
 
     #[test]
     fn batches_split_in_halves_down_to_one_month() {
-        let b = Batch {
-            first: Some(m("2024-01")),
-            last: Some(m("2024-05")),
-        };
+        let b = Batch::months(m("2024-01"), m("2024-05"));
         let (a, c) = b.splittable().expect("a value");
         assert_eq!(
             (a.to_string(), c.to_string()),
             ("2024-01..2024-02".into(), "2024-03..2024-05".into())
         );
-        let single = Batch {
-            first: Some(m("2024-01")),
-            last: Some(m("2024-01")),
-        };
+        let single = Batch::months(m("2024-01"), m("2024-01"));
         assert!(single.splittable().is_none());
         assert!(Batch::ALL.splittable().is_none());
+        // The open first and last batches of a full refresh split too, keeping their open ends.
+        let batches = full_refresh_batches(m("2024-01"), m("2025-12"), 24);
+        assert_eq!(batches.len(), 1);
+        let (a, c) = batches[0].splittable().expect("splits");
+        assert_eq!(
+            (a.to_string(), c.to_string()),
+            ("start..2024-12".into(), "2025-01..end".into())
+        );
+        assert_eq!((a.start(), c.end()), (OPEN_START.into(), OPEN_END.into()));
+        let (a1, a2) = a.splittable().expect("splits again");
+        assert_eq!(
+            (a1.to_string(), a2.to_string()),
+            ("start..2024-06".into(), "2024-07..2024-12".into())
+        );
     }
 
     #[test]

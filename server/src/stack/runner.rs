@@ -296,17 +296,11 @@ impl<'a> Runner<'a> {
         let exists = self.exists(&model.name).await?;
         if exists && !opts.full_refresh {
             let batch = match opts.months {
-                Some((first, last)) => Batch {
-                    first: Some(first),
-                    last: Some(last),
-                },
+                Some((first, last)) => Batch::months(first, last),
                 None => {
                     let max = self.max_partition_date(model).await?;
                     match max {
-                        Some(d) => Batch {
-                            first: Some(d.parse::<Month>().map_err(|e| anyhow!(e))?),
-                            last: None,
-                        },
+                        Some(d) => Batch::from(d.parse::<Month>().map_err(|e| anyhow!(e))?),
                         None => Batch::ALL,
                     }
                 }
