@@ -104,11 +104,13 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-/// Builds, tests and publishes into a fresh directory under `state/data.<n>`; returns it.
-async fn build_test_publish(
+/// Builds, tests (writing the report to `report_path`) and publishes into a fresh directory
+/// `<parent>/data.<unix time>`; returns it. Stops before publishing if a data test fails.
+pub async fn build_test_publish(
     wh: &Warehouse,
     salt: &Salt,
-    state: &Path,
+    parent: &Path,
+    report_path: &Path,
     out: &mut impl Write,
     numbered: bool,
 ) -> Result<PathBuf> {
@@ -140,10 +142,8 @@ async fn build_test_publish(
         None
     };
     let tests = run_tests(wh, &project.tests, &report.as_of).await;
-    std::fs::write(
-        state.join("test_report.json"),
-        serde_json::to_vec_pretty(&tests)?,
-    )?;
+    std::fs::write(report_path, serde_json::to_vec_pretty(&tests)?)
+        .with_context(|| format!("writing {}", report_path.display()))?;
     if tests.errors() > 0 {
         let failed: Vec<&str> = tests
             .outcomes
@@ -170,7 +170,7 @@ async fn build_test_publish(
     } else {
         None
     };
-    let dir = state.join(format!("data.{now}"));
+    let dir = parent.join(format!("data.{now}"));
     let manifest = publish(
         wh,
         &project,
@@ -274,7 +274,8 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
                 ),
             )?;
 
-            let dir = build_test_publish(&wh, &salt, &state, out, true).await?;
+            let report = state.join("test_report.json");
+            let dir = build_test_publish(&wh, &salt, &state, &report, out, true).await?;
             let link = switch(&state, &dir)?;
             if args.no_serve {
                 writeln!(
@@ -292,7 +293,9 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
                     let (wh, salt, state) = (wh.clone(), salt.clone(), state.clone());
                     async move {
                         let mut sink = std::io::sink();
-                        let dir = build_test_publish(&wh, &salt, &state, &mut sink, false).await?;
+                        let report = state.join("test_report.json");
+                        let dir = build_test_publish(&wh, &salt, &state, &report, &mut sink, false)
+                            .await?;
                         switch(&state, &dir)?;
                         Ok(Rebuilt {
                             message: format!("rebuilt and published {}", dir.display()),

@@ -401,6 +401,12 @@ pub struct ServeArgs {
     /// The last data-test report (`mensura test --report FILE`), served at /admin/tests.
     #[arg(long, default_value = ".mensura/test_report.json")]
     pub tests_report: PathBuf,
+    /// Enable POST /admin/rebuild: build, test and publish from the warehouse below into a new
+    /// directory beside --data, then serve it (needs CEREBRO_PII_SALT and MENSURA_ADMIN_TOKEN).
+    #[arg(long)]
+    pub rebuild: bool,
+    #[command(flatten)]
+    pub warehouse: crate::stack_cmd::WarehouseArgs,
 }
 
 impl ServeArgs {
@@ -425,6 +431,46 @@ impl ServeArgs {
     }
 }
 
+/// The rebuild job of `mensura serve --rebuild`: build → data tests → publish into a new directory
+/// beside the served data, which the server then switches to (the old one keeps serving until
+/// then, and after a failure).
+fn warehouse_rebuild(args: &ServeArgs, config: &ServeConfig) -> Result<RebuildJob> {
+    let salt = crate::warehouse::Salt::from_env()?;
+    let warehouse = args.warehouse.clone();
+    let parent = config
+        .data
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let report = args.tests_report.clone();
+    Ok(rebuild_job(move || {
+        let (warehouse, salt, parent, report) = (
+            warehouse.clone(),
+            salt.clone(),
+            parent.clone(),
+            report.clone(),
+        );
+        async move {
+            if let Some(dir) = report.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let conn = warehouse.connect().await?;
+            let mut sink = std::io::sink();
+            let result = crate::demo::build_test_publish(
+                &conn.wh, &salt, &parent, &report, &mut sink, false,
+            )
+            .await;
+            conn.close().await?;
+            let dir = result?;
+            Ok(Rebuilt {
+                message: format!("built, tested and published {}", dir.display()),
+                data_dir: Some(dir),
+            })
+        }
+    }))
+}
+
 /// `mensura serve`: serves until Ctrl-C or SIGTERM. Starts its own runtime, after blocking the
 /// signals (see [`ShutdownSignals`]), so call it from a thread with no runtime.
 pub fn run(args: &ServeArgs, out: &mut impl Write) -> Result<()> {
@@ -441,7 +487,12 @@ pub fn run(args: &ServeArgs, out: &mut impl Write) -> Result<()> {
             "disabled (set MENSURA_ADMIN_TOKEN to enable)"
         };
         let (www, data) = (config.www.clone(), config.data.clone());
-        let server = Server::bind(config, None).await?;
+        let job = if args.rebuild {
+            Some(warehouse_rebuild(args, &config)?)
+        } else {
+            None
+        };
+        let server = Server::bind(config, job).await?;
         writeln!(
             out,
             "Mensura is serving {} (site {}, data {}; admin routes {admin}). Ctrl-C stops it.",
