@@ -59,6 +59,9 @@ pub struct Header {
     pub settings: Vec<(String, String)>,
     /// Identity bridges: never published, never served.
     pub internal_only: bool,
+    /// Months per batch when a full refresh rebuilds this incremental model (overrides the
+    /// build's `--batch-months`; upstream's `meta.full_refresh`).
+    pub batch_months: Option<u32>,
 }
 
 /// A model ready to run: templates instantiated for one lookback.
@@ -75,6 +78,7 @@ pub struct Model {
     pub partition_date: Option<String>,
     pub settings: Vec<(String, String)>,
     pub internal_only: bool,
+    pub batch_months: Option<u32>,
     /// The lookback this instance was made for, if it is a template instance.
     pub lookback: Option<u32>,
     pub sql: String,
@@ -158,6 +162,17 @@ impl ModelFile {
                 )));
             }
         };
+        let batch_months = match take("batch_months") {
+            None => None,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if n >= 1 && materialized == Materialized::Incremental => Some(n),
+                Ok(_) | Err(_) => {
+                    return Err(err(format!(
+                        "batch_months is `{v}`; expected a whole number of months ≥ 1, on an incremental model"
+                    )));
+                }
+            },
+        };
         // Unknown keys are documentation (`source:` notes and the like): allowed.
 
         match materialized {
@@ -235,6 +250,7 @@ impl ModelFile {
                 partition_date,
                 settings,
                 internal_only,
+                batch_months,
             },
             sql,
         })
@@ -272,6 +288,7 @@ impl ModelFile {
             partition_date: h.partition_date.clone(),
             settings: h.settings.clone(),
             internal_only: h.internal_only,
+            batch_months: h.batch_months,
             lookback,
             sql: fill(&self.sql),
         }
@@ -370,6 +387,22 @@ WHERE e.ts >= c.ts - INTERVAL {N} DAY
         assert!(models[1].sql.contains("INTERVAL 30 DAY"));
         assert!(!models[1].sql.contains("{N}"));
         assert!(models[0].sql.starts_with("SELECT"));
+    }
+
+    #[test]
+    fn batch_months_is_read_for_incremental_models_only() {
+        let with = |b: &str| {
+            JOURNEYS.replace(
+                "-- partition_date:",
+                &format!("-- batch_months: {b}\n-- partition_date:"),
+            )
+        };
+        let file =
+            ModelFile::parse("gnosis_app/fct_x_journeys_{N}d.sql", &with("2")).expect("parses");
+        assert_eq!(file.instantiate(&[7])[0].batch_months, Some(2));
+        let e = ModelFile::parse("gnosis_app/fct_x_journeys_{N}d.sql", &with("0"))
+            .expect_err("0 months");
+        assert!(e.problem.contains("batch_months"), "{e}");
     }
 
     #[test]

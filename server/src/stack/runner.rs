@@ -311,11 +311,12 @@ impl<'a> Runner<'a> {
 
         // Full refresh (or first build): into <m>__new, batch by batch, resumable.
         let through = Month::of_day(opts.as_of);
-        let batches = if opts.batch_months > 0 {
+        let batch_months = model.batch_months.unwrap_or(opts.batch_months);
+        let batches = if batch_months > 0 {
             let start = opts
                 .history_start
                 .unwrap_or_else(|| through.plus(-(2 * 12 + 1)));
-            full_refresh_batches(start, through, opts.batch_months)
+            full_refresh_batches(start, through, batch_months)
         } else {
             vec![Batch::ALL]
         };
