@@ -19,7 +19,7 @@ use crate::serve::{Rebuilt, ServeConfig, Server, ShutdownSignals, rebuild_job};
 use crate::stack::runner::format_timestamp;
 use crate::stack::{BuildOptions, DEFAULT_LOOKBACKS, Project, Runner, run_tests};
 use crate::stack_cmd::today_and_now;
-use crate::synth_cmd::SynthArgs;
+use crate::synth_cmd::SynthOptions;
 use crate::warehouse::{Embedded, EmbeddedOptions, SALT_ENV, Salt, Warehouse};
 
 /// Options of `mensura demo`.
@@ -120,7 +120,11 @@ pub async fn build_test_publish(
     opts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
 
     let t = if numbered {
-        Some(stage(out, 3, "building the stack (45 models)")?)
+        Some(stage(
+            out,
+            3,
+            &format!("building the stack ({} models)", project.models.len()),
+        )?)
     } else {
         None
     };
@@ -241,20 +245,15 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
 
         let result = async {
             let t = stage(out, 2, "generating synthetic upstream data")?;
-            let synth = SynthArgs {
-                warehouse: crate::stack_cmd::WarehouseArgs {
-                    clickhouse_url: None,
-                    data_dir: state.join("clickhouse"),
-                    database: None,
-                },
+            let config = SynthOptions {
                 seed: 7,
                 users: args.users,
                 gp_safes: None,
                 days: args.days,
                 start: None,
                 no_edge_cases: false,
-            };
-            let config = synth.config(today_and_now().0)?;
+            }
+            .config(today_and_now().0)?;
             let wh = wh.clone();
             wh.clone()
                 .with_database("default")

@@ -1,8 +1,8 @@
 //! The committed warehouse fixtures (`fixtures/warehouse/`): a small publish made by the real
-//! pipeline (synthetic data → build → publish on the embedded ClickHouse) from a fixed seed, so the
-//! offline notebook and the browser tests have the same extracts a deployment publishes, with no
-//! ClickHouse at all. `mensura fixtures` rewrites them; the pipeline test fails when what the
-//! pipeline produces no longer matches them ([`differences`]).
+//! pipeline (synthetic data → build → publish on the embedded ClickHouse) from a fixed seed: the
+//! extracts a deployment publishes, usable with no ClickHouse at all (`mensura tour` reads them;
+//! the notebook is to move to them from `fixtures/sample`). `mensura fixtures` rewrites them; the
+//! pipeline test fails when what the pipeline produces no longer matches them ([`differences`]).
 //!
 //! Bytes may legitimately differ between runs (ClickHouse sums floats in parallel, so the last bit
 //! of a sum can change), so the comparison is by value: the same files, rows, columns and types,
@@ -149,22 +149,10 @@ fn read(path: &Path) -> Result<Vec<RecordBatch>> {
         .with_context(|| format!("decoding {}", path.display()))
 }
 
+/// One batch holding every row (the fixtures are small).
 fn concat(batches: &[RecordBatch]) -> Option<RecordBatch> {
     let schema = batches.first()?.schema();
-    arrow_select_concat(&schema, batches)
-}
-
-fn arrow_select_concat(
-    schema: &arrow_schema::SchemaRef,
-    batches: &[RecordBatch],
-) -> Option<RecordBatch> {
-    // Small files: rebuild one batch column by column through the generic array data.
-    let mut columns = Vec::new();
-    for i in 0..schema.fields().len() {
-        let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(i).as_ref()).collect();
-        columns.push(arrow_select::concat::concat(&parts).ok()?);
-    }
-    RecordBatch::try_new(schema.clone(), columns).ok()
+    arrow_select::concat::concat_batches(&schema, batches).ok()
 }
 
 fn compare(name: &str, a: &[RecordBatch], b: &[RecordBatch]) -> Vec<String> {
@@ -210,4 +198,37 @@ fn compare(name: &str, a: &[RecordBatch], b: &[RecordBatch]) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn committed() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/warehouse")
+    }
+
+    #[test]
+    fn the_fixtures_equal_themselves_and_a_changed_copy_differs() {
+        assert_eq!(
+            differences(&committed(), &committed()).expect("compares"),
+            Vec::<String>::new()
+        );
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        for entry in std::fs::read_dir(committed()).expect("fixtures").flatten() {
+            std::fs::copy(entry.path(), tmp.path().join(entry.file_name())).expect("copy");
+        }
+        // Another lookback's mart in place of the 30-day one: same schema and rows, other values.
+        std::fs::copy(
+            committed().join("attribution_ga_14d.parquet"),
+            tmp.path().join("attribution_ga_30d.parquet"),
+        )
+        .expect("copy");
+        let d = differences(&committed(), tmp.path()).expect("compares");
+        assert!(
+            d.iter()
+                .any(|d| d.starts_with("attribution_ga_30d.parquet.")),
+            "{d:?}"
+        );
+    }
 }

@@ -282,8 +282,9 @@ async fn publish_one(
         metadata.push((MAX_LOOKBACK_KEY.to_string(), max_lookback.to_string()));
     }
     let (bytes, rows) = reencode(&e.name, raw, &metadata)?;
+    let bytes = Bytes::from(bytes);
     let file = format!("{}.parquet", e.name);
-    check(e, &file, Bytes::from(bytes.clone()))?;
+    check(e, &file, bytes.clone())?;
     std::fs::write(dir.join(&file), &bytes).with_context(|| format!("writing {file}"))?;
     let lookbacks = if e.max_lookback {
         lookbacks.to_vec()

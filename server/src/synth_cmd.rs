@@ -21,6 +21,13 @@ use crate::warehouse::{Salt, Warehouse};
 pub struct SynthArgs {
     #[command(flatten)]
     pub warehouse: WarehouseArgs,
+    #[command(flatten)]
+    pub data: SynthOptions,
+}
+
+/// What to generate (shared by `mensura synth` and `mensura demo`).
+#[derive(Debug, Clone, Args)]
+pub struct SynthOptions {
     /// The seed: the same options give the same rows.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
@@ -41,7 +48,7 @@ pub struct SynthArgs {
     pub no_edge_cases: bool,
 }
 
-impl SynthArgs {
+impl SynthOptions {
     /// The generator's configuration; `today` (days since 1970-01-01) anchors the default range.
     pub fn config(&self, today: i32) -> Result<SynthConfig> {
         let start = match &self.start {
@@ -129,7 +136,7 @@ pub async fn run(args: &SynthArgs, out: &mut impl Write) -> Result<Loaded> {
     let salt =
         Salt::from_env().context("mensura synth pseudonymizes Mixpanel ids as upstream does")?;
     let (today, _) = today_and_now();
-    let config = args.config(today)?;
+    let config = args.data.config(today)?;
     let started = Instant::now();
     let conn = args.warehouse.connect().await?;
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());

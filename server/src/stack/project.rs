@@ -88,13 +88,17 @@ impl Project {
                             .file_stem()
                             .map(|s| s.to_string_lossy().into_owned())
                             .unwrap_or_default();
-                        Source {
+                        let ddl = f.contents_utf8().ok_or_else(|| {
+                            ProjectError::Invalid(format!("models/sources/{name}.sql is not UTF-8"))
+                        })?;
+                        Ok(Source {
                             name,
-                            ddl: f.contents_utf8().unwrap_or_default().trim().to_string(),
-                        }
+                            ddl: ddl.trim().to_string(),
+                        })
                     })
-                    .collect()
+                    .collect::<Result<Vec<_>, ProjectError>>()
             })
+            .transpose()?
             .unwrap_or_default();
         let seeds = load_seeds()?;
         Project::assemble(lookbacks, &files, &test_files, sources, seeds)

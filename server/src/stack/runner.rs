@@ -12,7 +12,7 @@
 //!   batch in `_mensura_batches`; a rerun with the same plan skips the finished ones, then the
 //!   table is swapped in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
@@ -79,6 +79,7 @@ pub struct ModelReport {
     pub materialized: String,
     /// `created`, `replaced`, `full refresh`, `incremental 2025-03..end`, ...
     pub action: String,
+    /// Batches run by this build (more than planned after memory splits; resumed ones not counted).
     pub batches: usize,
     /// Rows in the table afterwards (views: 0).
     pub rows: u64,
@@ -176,13 +177,10 @@ impl<'a> Runner<'a> {
         if self.salt.is_none()
             && let Some(m) = models.iter().find(|m| m.sql.contains("{salt:String}"))
         {
-            // Salt::from_env's error says exactly what to do; reproduce it with the model named.
-            let e = Salt::from_env()
-                .err()
-                .map_or_else(|| "no salt was given".to_string(), |e| e.to_string());
             bail!(
-                "model {} pseudonymizes addresses and needs the salt: {e}",
-                m.name
+                "model {} pseudonymizes addresses and needs the salt ({})",
+                m.name,
+                crate::warehouse::SALT_ENV
             );
         }
         let wh = match opts.max_memory {
@@ -204,7 +202,7 @@ impl<'a> Runner<'a> {
             .wh
             .execute(&format!(
                 "CREATE TABLE IF NOT EXISTS {STATE_TABLE} (model String, plan String, batch String, \
-                 rows UInt64, done_at DateTime) ENGINE = MergeTree ORDER BY (model, plan)"
+                 done_at DateTime) ENGINE = MergeTree ORDER BY (model, plan)"
             ))
             .await?;
 
@@ -358,8 +356,8 @@ impl<'a> Runner<'a> {
             self.wh
                 .execute_with(
                     &format!(
-                        "INSERT INTO {STATE_TABLE} (model, plan, batch, rows, done_at) \
-                         SELECT {{m:String}}, {{p:String}}, {{b:String}}, 0, now()"
+                        "INSERT INTO {STATE_TABLE} (model, plan, batch, done_at) \
+                         SELECT {{m:String}}, {{p:String}}, {{b:String}}, now()"
                     ),
                     &Params::new()
                         .bind("m", &model.name)
@@ -375,7 +373,7 @@ impl<'a> Runner<'a> {
         } else {
             "full refresh"
         };
-        Ok((action.into(), count.max(batches.len())))
+        Ok((action.into(), count))
     }
 
     /// Computes `batch` of `model` and puts its months into `target`. Retries transient and
@@ -683,16 +681,4 @@ pub fn format_timestamp(ts: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// Row counts of the given tables, for comparisons in tests and summaries.
-pub async fn row_counts(wh: &Warehouse, tables: &[String]) -> Result<BTreeMap<String, u64>> {
-    let mut out = BTreeMap::new();
-    for t in tables {
-        let rows: Vec<Count> = wh
-            .query_rows(&format!("SELECT count() AS n FROM {t}"), &Params::new())
-            .await?;
-        out.insert(t.clone(), rows.first().map_or(0, |c| c.n));
-    }
-    Ok(out)
 }
