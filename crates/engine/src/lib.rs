@@ -6,7 +6,8 @@
 //!
 //! The engine is pure: it takes bytes or typed columns and returns values. It does no I/O, reads no
 //! clock, starts no threads and keeps no globals, so the same code runs natively (the `mensura`
-//! CLI, the parity tests) and in the browser (WebAssembly, `wasm` module).
+//! CLI, the parity tests) and in the browser (WebAssembly; the `js` feature adds the JavaScript
+//! surface, `wasm` module).
 
 pub mod attribution;
 pub mod date;
@@ -17,7 +18,7 @@ pub mod mmm;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod table;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod wasm;
 
 pub use error::{Error, Result};

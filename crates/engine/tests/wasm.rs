@@ -2,7 +2,7 @@
 //! sample extracts from bytes and computing over them gives the same numbers as natively, and bad
 //! bytes give the engine's error, not a panic.
 //!
-//! Run with `cargo test -p mensura-engine --target wasm32-unknown-unknown --test wasm` (see
+//! Run with `cargo test -p mensura-engine --features js --target wasm32-unknown-unknown --test wasm` (see
 //! TESTING.md). On native targets this file is empty.
 #![cfg(target_arch = "wasm32")]
 

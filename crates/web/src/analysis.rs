@@ -496,8 +496,8 @@ pub struct WeekMarks {
 }
 
 /// Holiday weeks (`ctrl_is_holiday_week = 1`) and hard-fork weeks (where `ctrl_hardfork_step`
-/// steps up) read from the spine, merged with what the registry lists.
-pub fn week_marks(spine: &Spine, registry: Option<&crate::marts::Registry>) -> WeekMarks {
+/// steps up), read from the spine.
+pub fn week_marks(spine: &Spine) -> WeekMarks {
     let mut holidays = BTreeSet::new();
     let mut hardforks = BTreeMap::new();
     if let Some(c) = spine.column("ctrl_is_holiday_week") {
@@ -520,25 +520,9 @@ pub fn week_marks(spine: &Spine, registry: Option<&crate::marts::Registry>) -> W
             }
         }
     }
-    if let Some(r) = registry {
-        holidays.extend(r.holiday_weeks.iter().copied());
-        for (w, name) in &r.hardfork_weeks {
-            hardforks.insert(*w, format!("hard fork {name}"));
-        }
-    }
-    let (first, last) = (
-        spine.week.first().copied().unwrap_or(0),
-        spine.week.last().copied().unwrap_or(0),
-    );
     WeekMarks {
-        holidays: holidays
-            .into_iter()
-            .filter(|w| *w >= first && *w <= last)
-            .collect(),
-        hardforks: hardforks
-            .into_iter()
-            .filter(|(w, _)| *w >= first && *w <= last)
-            .collect(),
+        holidays: holidays.into_iter().collect(),
+        hardforks: hardforks.into_iter().collect(),
     }
 }
 
@@ -661,7 +645,7 @@ mod tests {
             Some("onboard_swap_topup")
         );
         let spine = testdata::spine();
-        let marks = week_marks(&spine, None);
+        let marks = week_marks(&spine);
         assert!(!marks.holidays.is_empty());
         assert!(is_constant(&spine, "media_validator_apr_proxy"));
         assert_eq!(default_series(&spine, Family::Kpi), "kpi_pools_tvl_usd");

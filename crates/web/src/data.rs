@@ -178,7 +178,7 @@ impl LoadError {
         match self {
             Self::ManifestMissing { .. } => {
                 "Publish extracts with `mensura publish`, or build the page with scripts/build-web, \
-                 which copies the sample extracts to www/data/sample/. A link can name another \
+                 which copies the committed fixtures to www/data/fixtures/. A link can name another \
                  data directory with `d=` in its fragment."
             }
             Self::ManifestInvalid { .. } => {

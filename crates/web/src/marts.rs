@@ -2,9 +2,9 @@
 //! `coverage_daily_{ga,gp}`, `funnel_daily_ga` and `mmm_registry` (`docs/extracts.md`, "Files
 //! published from the warehouse only"; their columns are the marts' columns of the spec).
 //!
-//! Their column lists are still settling, so these readers are deliberately tolerant: a column is
-//! found by name among a few accepted spellings, any integer, float, string, dictionary-string,
-//! date or timestamp type is accepted, and unknown columns are ignored. The schema version entry
+//! Columns are found by their published names; any integer, float, string, dictionary-string, date
+//! or timestamp type is accepted for them (a publisher may widen a type), and unknown columns are
+//! ignored. The schema version entry
 //! (`mensura.schema_version = "1"`) is required, as on every extract. A missing required column
 //! is a [`LoadError::Mart`] naming the file and the column.
 //!
@@ -96,44 +96,39 @@ impl Table {
         Ok(table)
     }
 
-    fn find(&self, names: &[&str]) -> Option<&Column> {
-        names.iter().find_map(|n| self.columns.get(*n))
-    }
-
-    fn missing(&self, names: &[&str], expected: &str) -> LoadError {
+    fn missing(&self, name: &str, expected: &str) -> LoadError {
         LoadError::Mart {
             file: self.file.clone(),
-            detail: format!("required column `{}` ({expected}) is missing", names[0]),
+            detail: format!("required column `{name}` ({expected}) is missing"),
         }
     }
 
-    /// A string column under one of `names`.
-    pub fn strings(&self, names: &[&str]) -> Result<Vec<String>, LoadError> {
-        match self.find(names) {
+    /// A string column (numbers are formatted).
+    pub fn strings(&self, name: &str) -> Result<Vec<String>, LoadError> {
+        match self.columns.get(name) {
             Some(Column::Str(v)) => Ok(v.iter().map(|s| s.clone().unwrap_or_default()).collect()),
             Some(Column::Num(v)) => Ok(v
                 .iter()
                 .map(|x| x.map(|x| x.to_string()).unwrap_or_default())
                 .collect()),
-            None => Err(self.missing(names, "text")),
+            None => Err(self.missing(name, "text")),
         }
     }
 
-    /// An optional string column.
-    pub fn opt_strings(&self, names: &[&str]) -> Option<Vec<String>> {
-        self.find(names)?;
-        self.strings(names).ok()
+    /// A string column that may be absent.
+    pub fn opt_strings(&self, name: &str) -> Option<Vec<String>> {
+        self.strings(name).ok()
     }
 
-    /// A numeric column under one of `names` (NULL as `None`).
-    pub fn numbers(&self, names: &[&str]) -> Result<Vec<Option<f64>>, LoadError> {
-        match self.find(names) {
+    /// A numeric column (NULL as `None`).
+    pub fn numbers(&self, name: &str) -> Result<Vec<Option<f64>>, LoadError> {
+        match self.columns.get(name) {
             Some(Column::Num(v)) => Ok(v.clone()),
             Some(Column::Str(_)) => Err(LoadError::Mart {
                 file: self.file.clone(),
-                detail: format!("column `{}` holds text, expected numbers", names[0]),
+                detail: format!("column `{name}` holds text, expected numbers"),
             }),
-            None => Err(self.missing(names, "numbers")),
+            None => Err(self.missing(name, "numbers")),
         }
     }
 }
@@ -218,16 +213,16 @@ pub struct MartRow {
 /// Reads `attribution_{ga,gp}_{N}d` (spec §3.4: the time-decay column is `time_decay_hl_7d`).
 pub fn attribution_mart(t: &Table) -> Result<Vec<MartRow>, LoadError> {
     let n = t.rows;
-    let kinds = t.strings(&["conversion_kind"])?;
-    let roles = t.opt_strings(&["identity_role"]);
-    let events = t.strings(&["event_kind"])?;
-    let num = |names: &[&str]| t.numbers(names);
-    let with = num(&["conversions_with_touch"])?;
-    let first = num(&["first_touch"])?;
-    let last = num(&["last_touch"])?;
-    let linear = num(&["linear"])?;
-    let decay = num(&["time_decay_hl_7d", "time_decay"])?;
-    let total = num(&["total_conversions"])?;
+    let kinds = t.strings("conversion_kind")?;
+    let roles = t.opt_strings("identity_role");
+    let events = t.strings("event_kind")?;
+    let num = |name: &str| t.numbers(name);
+    let with = num("conversions_with_touch")?;
+    let first = num("first_touch")?;
+    let last = num("last_touch")?;
+    let linear = num("linear")?;
+    let decay = num("time_decay_hl_7d")?;
+    let total = num("total_conversions")?;
     let v = |c: &[Option<f64>], i: usize| c[i].unwrap_or(0.0);
     let mut rows: Vec<MartRow> = (0..n)
         .map(|i| MartRow {
@@ -264,11 +259,11 @@ pub struct CoverageRow {
 
 /// Reads a coverage mart.
 pub fn coverage(t: &Table) -> Result<Vec<CoverageRow>, LoadError> {
-    let dates = t.numbers(&["conversion_date", "date"])?;
-    let kinds = t.strings(&["conversion_kind"])?;
-    let roles = t.opt_strings(&["identity_role"]);
-    let total = t.numbers(&["total_conversions"])?;
-    let tracked = t.numbers(&["tracked_conversions"])?;
+    let dates = t.numbers("conversion_date")?;
+    let kinds = t.strings("conversion_kind")?;
+    let roles = t.opt_strings("identity_role");
+    let total = t.numbers("total_conversions")?;
+    let tracked = t.numbers("tracked_conversions")?;
     Ok((0..t.rows)
         .filter_map(|i| {
             Some(CoverageRow {
@@ -287,9 +282,9 @@ pub type FunnelDaily = BTreeMap<String, BTreeMap<i32, Vec<u64>>>;
 
 /// Reads the daily funnel mart (spec §5.8: one row per user-day and funnel, with its level).
 pub fn funnel_daily(t: &Table) -> Result<FunnelDaily, LoadError> {
-    let dates = t.numbers(&["date", "event_date"])?;
-    let names = t.strings(&["funnel_name"])?;
-    let levels = t.numbers(&["level"])?;
+    let dates = t.numbers("date")?;
+    let names = t.strings("funnel_name")?;
+    let levels = t.numbers("level")?;
     let mut out: FunnelDaily = BTreeMap::new();
     for i in 0..t.rows {
         let (Some(date), Some(level)) = (dates[i], levels[i]) else {
@@ -309,59 +304,60 @@ pub fn funnel_daily(t: &Table) -> Result<FunnelDaily, LoadError> {
     Ok(out)
 }
 
-/// What the MMM registry says about the series: `is_dedup_safe` per series (registry name, no
-/// prefix), and any holiday or hard-fork weeks it lists (day numbers).
+/// One series of `mmm_registry` (`docs/extracts.md`).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Registry {
-    pub not_dedup_safe: Vec<String>,
-    pub holiday_weeks: Vec<i32>,
-    pub hardfork_weeks: Vec<(i32, String)>,
+pub struct SeriesInfo {
+    /// The spine column, e.g. `kpi_pools_tvl_usd`.
+    pub series: String,
+    /// `kpi`, `media` or `ctrl`.
+    pub family: String,
+    /// How the weekly value is made from the daily source (`sum`, `avg`, `last`, …).
+    pub method: String,
+    pub units: String,
+    pub source_model: String,
+    /// KPIs only: whether the weekly value is safe from double counting across sources.
+    pub is_dedup_safe: Option<bool>,
+    /// Media only: whether the series is money paid out (spend), as opposed to a rate or a count.
+    pub is_outlay: Option<bool>,
 }
 
-/// Reads `mmm_registry`: rows with a series name (`name`, `kpi_name`, `series_name`, …) and an
-/// `is_dedup_safe` flag; optionally `week` + `is_holiday_week`, and `fork_date` + `fork_name`.
+/// What the MMM registry says about the spine's series.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Registry {
+    pub series: Vec<SeriesInfo>,
+}
+
+impl Registry {
+    /// The registry entry of a spine column.
+    pub fn get(&self, series: &str) -> Option<&SeriesInfo> {
+        self.series.iter().find(|s| s.series == series)
+    }
+}
+
+/// Reads `mmm_registry` (columns `series`, `family`, `method`, `units`, `source_model`,
+/// `is_dedup_safe`, `is_outlay`).
 pub fn registry(t: &Table) -> Result<Registry, LoadError> {
-    let mut r = Registry::default();
-    let names = t.opt_strings(&["kpi_name", "series_name", "name", "media_name", "column"]);
-    if let (Some(names), Ok(safe)) = (&names, t.numbers(&["is_dedup_safe"])) {
-        for (name, safe) in names.iter().zip(&safe) {
-            if *safe == Some(0.0) {
-                let bare = ["kpi_", "media_", "ctrl_"]
-                    .iter()
-                    .find_map(|p| name.strip_prefix(p))
-                    .unwrap_or(name);
-                r.not_dedup_safe.push(bare.to_owned());
-            }
-        }
-    }
-    if let (Ok(weeks), Ok(flags)) = (t.numbers(&["week"]), t.numbers(&["is_holiday_week"])) {
-        r.holiday_weeks = weeks
-            .iter()
-            .zip(&flags)
-            .filter_map(|(w, f)| (*f == Some(1.0)).then_some((*w)? as i32))
-            .collect();
-    }
-    if let Ok(dates) = t.numbers(&["fork_date"]) {
-        let names = t
-            .opt_strings(&["fork_name"])
-            .unwrap_or_else(|| vec![String::new(); t.rows]);
-        r.hardfork_weeks = dates
-            .iter()
-            .zip(names)
-            .filter_map(|(d, n)| Some((mensura_engine::date::monday_on_or_before((*d)? as i32), n)))
-            .collect();
-    }
-    if names.is_none() && r.holiday_weeks.is_empty() && r.hardfork_weeks.is_empty() {
-        return Err(LoadError::Mart {
-            file: t.file.clone(),
-            detail: "no series names (`kpi_name`), holiday weeks or hard-fork dates found".into(),
-        });
-    }
-    r.not_dedup_safe.sort();
-    r.not_dedup_safe.dedup();
-    r.holiday_weeks.sort_unstable();
-    r.holiday_weeks.dedup();
-    Ok(r)
+    let series = t.strings("series")?;
+    let family = t.strings("family")?;
+    let method = t.strings("method")?;
+    let units = t.strings("units")?;
+    let source = t.strings("source_model")?;
+    let dedup = t.numbers("is_dedup_safe")?;
+    let outlay = t.numbers("is_outlay")?;
+    let flag = |v: Option<f64>| v.map(|v| v != 0.0);
+    Ok(Registry {
+        series: (0..t.rows)
+            .map(|i| SeriesInfo {
+                series: series[i].clone(),
+                family: family[i].clone(),
+                method: method[i].clone(),
+                units: units[i].clone(),
+                source_model: source[i].clone(),
+                is_dedup_safe: flag(dedup[i]),
+                is_outlay: flag(outlay[i]),
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]
@@ -468,6 +464,80 @@ mod tests {
         assert!(err.to_string().contains("schema version"), "{err}");
     }
 
+    /// The committed publish (`fixtures/warehouse/`, made by the pipeline): the engine on its
+    /// extracts, with the marts' kernel, equals every published attribution mart, and its
+    /// coverage, daily funnel and registry marts read.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_committed_publish_reads_and_its_marts_equal_the_live_engine() {
+        use mensura_engine::attribution::{AttributionParams, DecayKernel, Journeys, attribute};
+        use mensura_engine::extract;
+
+        use crate::analysis::{MartMatch, compare_mart};
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/warehouse");
+        let read = |name: &str| {
+            Bytes::from(std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
+        };
+        let mut compared = 0;
+        for sector in ["ga", "gp"] {
+            let conversions = format!("conversions_{sector}.parquet");
+            let touches = format!("journeys_touches_{sector}.parquet");
+            let c = extract::read_conversions(&conversions, read(&conversions)).expect("conv");
+            let t = extract::read_touches(&touches, read(&touches)).expect("touches");
+            let j = Journeys::new(&c, &t, &touches).expect("journeys");
+            for lookback_days in [7, 14, 30, 60] {
+                let params = AttributionParams {
+                    lookback_days,
+                    kernel: DecayKernel::EFolding { efold_days: 7.0 },
+                    by_role: sector == "gp",
+                    ..AttributionParams::default()
+                };
+                let live = attribute(&j, &params).expect("attribute");
+                let name = format!("attribution_{sector}_{lookback_days}d.parquet");
+                let mart = attribution_mart(&Table::read(&name, read(&name)).expect("read"))
+                    .expect("mart");
+                assert!(!mart.is_empty(), "{name} is empty");
+                assert_eq!(
+                    compare_mart(&live.rows, &mart),
+                    MartMatch::Equal { rows: mart.len() },
+                    "{name}"
+                );
+                compared += mart.len();
+            }
+            let name = format!("coverage_daily_{sector}.parquet");
+            let rows = coverage(&Table::read(&name, read(&name)).expect("read")).expect("cov");
+            assert!(rows.iter().any(|r| r.tracked_conversions > 0.0), "{name}");
+            assert!(
+                rows.iter()
+                    .all(|r| r.tracked_conversions <= r.total_conversions)
+            );
+            assert_eq!(
+                rows.iter().any(|r| r.identity_role.is_some()),
+                sector == "gp",
+                "{name}: identity_role only in Gnosis Pay"
+            );
+        }
+        assert!(compared > 100, "{compared} mart rows compared");
+        let daily = funnel_daily(
+            &Table::read("funnel_daily_ga.parquet", read("funnel_daily_ga.parquet")).expect("r"),
+        )
+        .expect("daily");
+        assert!(daily.len() >= 4, "the seed funnels: {:?}", daily.keys());
+        let registry = registry(
+            &Table::read("mmm_registry.parquet", read("mmm_registry.parquet")).expect("r"),
+        )
+        .expect("registry");
+        let not_safe: Vec<&str> = registry
+            .series
+            .iter()
+            .filter(|s| s.is_dedup_safe == Some(false))
+            .map(|s| s.series.as_str())
+            .collect();
+        assert_eq!(not_safe, ["kpi_dex_volume_usd_dedup"]);
+        assert_eq!(registry.series.len(), 30, "one entry per spine series");
+    }
+
     #[test]
     fn coverage_daily_funnel_and_registry_marts_read_back() {
         use std::sync::Arc;
@@ -530,24 +600,46 @@ mod tests {
         assert_eq!(daily["onboard_swap_topup"][&20_001], vec![0, 1]);
 
         let registry_batch = RecordBatch::try_from_iter([
-            ("kpi_name", s(vec!["pools_tvl_usd", "dex_volume_usd_dedup"])),
+            (
+                "series",
+                s(vec![
+                    "kpi_pools_tvl_usd",
+                    "kpi_dex_volume_usd_dedup",
+                    "media_x",
+                ]),
+            ),
+            ("family", s(vec!["kpi", "kpi", "media"])),
+            (
+                "name",
+                s(vec!["pools_tvl_usd", "dex_volume_usd_dedup", "x"]),
+            ),
+            ("method", s(vec!["last", "sum", "sum"])),
+            ("units", s(vec!["USD", "USD", "USD"])),
+            ("source_model", s(vec!["a", "b", "c"])),
             (
                 "is_dedup_safe",
-                Arc::new(UInt8Array::from(vec![1, 0])) as ArrayRef,
+                Arc::new(UInt8Array::from(vec![Some(1), Some(0), None])) as ArrayRef,
+            ),
+            (
+                "is_outlay",
+                Arc::new(UInt8Array::from(vec![None, None, Some(1)])) as ArrayRef,
             ),
         ])
         .expect("batch");
         let t = Table::read("mmm_registry.parquet", write(&registry_batch, "1")).expect("read");
+        let r = registry(&t).expect("registry");
+        assert_eq!(r.series.len(), 3);
+        let dex = r.get("kpi_dex_volume_usd_dedup").expect("dex");
+        assert_eq!((dex.is_dedup_safe, dex.is_outlay), (Some(false), None));
+        assert_eq!(r.get("media_x").and_then(|m| m.is_outlay), Some(true));
         assert_eq!(
-            registry(&t).expect("registry").not_dedup_safe,
-            vec!["dex_volume_usd_dedup".to_owned()]
+            r.get("kpi_pools_tvl_usd").map(|k| k.method.as_str()),
+            Some("last")
         );
         let t =
             Table::read("coverage_daily_ga.parquet", write(&coverage_batch, "1")).expect("read");
-        assert!(
-            registry(&t).is_err(),
-            "a table without registry columns is refused"
-        );
+        let err = registry(&t).expect_err("a table without registry columns is refused");
+        assert!(err.to_string().contains("`series`"), "{err}");
     }
 
     #[test]

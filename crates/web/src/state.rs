@@ -230,7 +230,7 @@ pub struct State {
     pub page: Page,
     /// First 12 hex digits of the manifest's SHA-256, when known.
     pub manifest: Option<String>,
-    /// Data directory relative to the page (default: `data/`, then the bundled sample).
+    /// Data directory relative to the page (default: `data/`, then the bundled fixtures `data/fixtures/`).
     pub data: Option<String>,
     pub attr: AttrState,
     pub funnel: FunnelState,

@@ -1,4 +1,4 @@
-//! The committed sample extracts, embedded for tests (natively and in the browser).
+//! The committed fixtures (a real publish of the pipeline, `fixtures/warehouse/`), embedded for tests (natively and in the browser).
 
 use bytes::Bytes;
 use mensura_engine::attribution::Journeys;
@@ -9,13 +9,14 @@ use mensura_engine::table::{FunnelEvents, Spine};
     not(target_arch = "wasm32"),
     expect(dead_code, reason = "used by the component tests in the browser")
 )]
-pub const MANIFEST: &[u8] = include_bytes!("../../../fixtures/sample/manifest.json");
-pub const CONVERSIONS_GA: &[u8] = include_bytes!("../../../fixtures/sample/conversions_ga.parquet");
+pub const MANIFEST: &[u8] = include_bytes!("../../../fixtures/warehouse/manifest.json");
+pub const CONVERSIONS_GA: &[u8] =
+    include_bytes!("../../../fixtures/warehouse/conversions_ga.parquet");
 pub const TOUCHES_GA: &[u8] =
-    include_bytes!("../../../fixtures/sample/journeys_touches_ga.parquet");
+    include_bytes!("../../../fixtures/warehouse/journeys_touches_ga.parquet");
 pub const FUNNEL_EVENTS: &[u8] =
-    include_bytes!("../../../fixtures/sample/funnel_events_ga.parquet");
-pub const SPINE: &[u8] = include_bytes!("../../../fixtures/sample/mmm_spine_weekly.parquet");
+    include_bytes!("../../../fixtures/warehouse/funnel_events_ga.parquet");
+pub const SPINE: &[u8] = include_bytes!("../../../fixtures/warehouse/mmm_spine_weekly.parquet");
 
 pub fn journeys_ga() -> Journeys {
     let c = extract::read_conversions("conversions_ga.parquet", Bytes::from_static(CONVERSIONS_GA))

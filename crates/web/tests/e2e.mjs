@@ -1,13 +1,16 @@
 // End-to-end tests of the notebook in real headless Chromium (playwright-core, /usr/bin/chromium).
 //
-// Serves www/ on a free loopback port with its own small static server, plus two test-only data
-// directories under /e2e/: `corrupt/` (the sample with one byte of the GA touch extract flipped)
-// and `empty/` (no manifest). Then:
+// Serves www/ (built by scripts/build-web, with the committed fixtures of fixtures/warehouse/ in
+// www/data/fixtures/) on a free loopback port with its own small static server, plus test-only
+// data directories under /e2e/ (the fixtures with one byte flipped, without a manifest, with a
+// file missing, not Parquet, of another schema version). Then:
 //   1. attribution: drag the half-life slider, check the numbers change and equal
 //      `mensura attribute` for the same parameters (MENSURA_BIN), and that the canvas redrew;
-//   2. funnels: a preset and a mode change the numbers;
+//      with the upstream kernel the live numbers equal the published marts (the "equal" mark);
+//   2. funnels: a preset and a mode change the numbers; the daily trend of the published mart;
 //   3. MMM what-if: set a budget, copy the URL, open it in a fresh browser context, same prediction;
 //   4. a corrupt extract, a missing manifest and a changed manifest give their messages;
+//   5. the same page served by `mensura serve` (the real server, MENSURA_BIN) over the fixtures;
 // saving a screenshot of each page under target/screenshots/.
 //
 // With --perf (and www/data/bench/ from scripts/bench-browser) it measures the 1 M-touch slider
@@ -15,17 +18,18 @@
 //
 // Usage: MENSURA_BIN=path/to/mensura node crates/web/tests/e2e.mjs [--perf]
 import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const www = path.join(root, "www");
-const fixtures = path.join(root, "fixtures/sample");
+const fixtures = path.join(root, "fixtures/warehouse");
 const shots = path.join(process.env.SCREENSHOTS ?? path.join(root, "target/screenshots"));
 const perfMode = process.argv.includes("--perf");
 function check(cond, msg) { if (!cond) throw new Error(msg); }
@@ -43,7 +47,7 @@ for (const f of fs.readdirSync(fixtures)) fs.copyFileSync(path.join(fixtures, f)
   fs.writeFileSync(p, b);
 }
 fs.mkdirSync(path.join(tmp, "empty"));
-// A copy of the sample where one file is replaced and the manifest updated to match it, so that
+// A copy of the fixtures where one file is replaced and the manifest updated to match it, so that
 // the file passes the size and SHA-256 checks and the engine's own checks must catch it.
 function republished(name, file, mutate) {
   const dir = path.join(tmp, name);
@@ -57,9 +61,6 @@ function republished(name, file, mutate) {
   entry.sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
 }
-// The sample plus the warehouse-only marts (`cargo run -p mensura-web --example published_fixture`).
-const published = process.env.PUBLISHED_DIR;
-if (published) fs.cpSync(published, path.join(tmp, "published"), { recursive: true });
 // A file the manifest lists but the server does not have.
 {
   const dir = path.join(tmp, "missingfile");
@@ -73,7 +74,7 @@ republished("notparquet", "mmm_spine_weekly.parquet", () => Buffer.from("this is
 // Schema version 2 in the file's footer metadata (the footer carries no checksum).
 republished("v2", "funnel_events_ga.parquet", (b) => {
   const key = b.indexOf(Buffer.from("mensura.schema_version"));
-  check(key > 0, "no schema version entry in the sample");
+  check(key > 0, "no schema version entry in the fixtures");
   const one = b.indexOf(0x31, key + "mensura.schema_version".length);
   check(one > key && one < key + 30, "schema version value not found");
   b[one] = 0x32;
@@ -331,28 +332,72 @@ if (perfMode) {
     await fresh.close();
   });
 
-  if (published) await test("published-marts-coverage-daily-funnel-registry", async (page) => {
-    await page.goto(`${base}#v=1&p=a&d=e2e/published/&ae=e`);
+  await test("published-marts-coverage-daily-funnel-registry", async (page) => {
+    // The fixtures are a real publish: with the upstream kernel (e-folding 7 days) the live
+    // numbers equal the published mart of the lookback.
+    await page.goto(`${base}#v=1&p=a&ae=e`);
     await waitTable(page);
     await page.waitForSelector("#attr-mart .match.ok", { timeout: 30_000 });
     const mark = await page.$eval("#attr-mart", (e) => e.textContent);
     check(mark.includes("attribution_ga_30d.parquet") && mark.includes("equal"), mark);
     await page.waitForFunction(() => document.getElementById("attr-coverage")?.textContent.includes("Published coverage"));
     await page.screenshot({ path: path.join(shots, "attribution-published-mart.png"), fullPage: true });
-    // Lookback 14 has no published mart; 7 has one and matches too.
-    await open(page, `${base}#v=1&p=a&d=e2e/published/&ae=e&al=14`);
+    // Every published lookback of Gnosis Pay (grouped by role, as the mart is) matches too.
+    for (const al of [7, 14, 60]) {
+      await open(page, `${base}#v=1&p=a&as=gp&ae=e&al=${al}`);
+      await page.waitForSelector("#attr-mart .match.ok", { timeout: 30_000 });
+      const m = await page.$eval("#attr-mart", (e) => e.textContent);
+      check(m.includes(`attribution_gp_${al}d.parquet`), m);
+    }
+    // Lookback 21 has no published mart.
+    await open(page, `${base}#v=1&p=a&ae=e&al=21`);
     await page.waitForFunction(() => document.getElementById("attr-mart")?.textContent.includes("not in this data directory"));
-    await open(page, `${base}#v=1&p=a&d=e2e/published/&ae=e&al=7`);
-    await page.waitForSelector("#attr-mart .match.ok", { timeout: 30_000 });
     // The e-folding time moved off 7 days: no comparison.
-    await open(page, `${base}#v=1&p=a&d=e2e/published/&ae=e&ah=8`);
+    await open(page, `${base}#v=1&p=a&ae=e&ah=8`);
     await waitTable(page);
     check(!(await page.$("#attr-mart .match")), "no mark off the mart's parameters");
-    await open(page, `${base}#v=1&p=f&d=e2e/published/`);
+    await open(page, `${base}#v=1&p=f`);
     await page.waitForSelector("#funnel-trend", { timeout: 30_000 });
     await page.screenshot({ path: path.join(shots, "funnels-daily-trend.png"), fullPage: true });
-    await open(page, `${base}#v=1&p=m&d=e2e/published/&ms=kpi_dex_volume_usd_dedup`);
+    await open(page, `${base}#v=1&p=m&ms=kpi_dex_volume_usd_dedup`);
     await page.waitForFunction(() => document.getElementById("mmm-badges")?.textContent.includes("not dedup-safe"), null, { timeout: 30_000 });
+  });
+
+  await test("served-by-mensura-serve", async (page) => {
+    // The real server: www/ with the fixtures as its data directory, on a free port.
+    const port = await new Promise((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = probe.address().port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const env = { ...process.env };
+    delete env.MENSURA_ADMIN_TOKEN; // no admin routes
+    const serve = spawn(process.env.MENSURA_BIN, ["serve", "--addr", `127.0.0.1:${port}`,
+      "--www", www, "--data", fixtures], { stdio: ["ignore", "ignore", "pipe"], env });
+    let stderr = "";
+    serve.stderr.on("data", (d) => { stderr += d; });
+    try {
+      const served = `http://127.0.0.1:${port}/`;
+      let up = false;
+      for (let i = 0; i < 100 && !up; i++) {
+        up = await fetch(`${served}healthz`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      check(up, `mensura serve did not come up: ${stderr}`);
+      await page.goto(`${served}#v=1&p=a&ae=e`);
+      await waitTable(page);
+      await page.waitForSelector("#attr-mart .match.ok", { timeout: 30_000 });
+      const source = await page.$eval("#data-source", (e) => e.textContent);
+      // Served at /data/ by the server (not the bundled data/fixtures/ copy).
+      check(source.startsWith("Data: data/ (warehouse source)"), `the page reads ${source}`);
+      // A bridge or anything outside the roots is not served.
+      const traversal = await fetch(`${served}data/..%2f..%2fCargo.toml`).then((r) => r.status);
+      check(traversal === 404 || traversal === 400 || traversal === 403, `traversal answered ${traversal}`);
+      await page.screenshot({ path: path.join(shots, "served-by-mensura-serve.png"), fullPage: true });
+    } finally {
+      serve.kill("SIGTERM");
+    }
   });
 
   await test("corrupt-extract-shows-the-message", async (page) => {

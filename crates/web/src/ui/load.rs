@@ -105,12 +105,12 @@ async fn fetch_bytes(
 }
 
 /// Loads `manifest.json` from the link's data directory, or from `data/` and then the bundled
-/// sample (`data/sample/`), and records whether the link was made on other data.
+/// fixtures (`data/fixtures/`, a copy of `fixtures/warehouse/`), and records whether the link was made on other data.
 pub async fn load_manifest(store: Store, state: RwSignal<State>, data_dir: Option<String>) {
     let candidates = match &data_dir {
         Some(d) if d.ends_with('/') || d.is_empty() => vec![d.clone()],
         Some(d) => vec![format!("{d}/")],
-        None => vec!["data/".to_owned(), "data/sample/".to_owned()],
+        None => vec!["data/".to_owned(), "data/fixtures/".to_owned()],
     };
     let mut tried = Vec::new();
     for base in &candidates {

@@ -114,13 +114,7 @@ fn MmmBody(spine: Arc<Spine>) -> impl IntoView {
     let default_media = media.first().cloned().unwrap_or_default();
     let weeks = spine.week.clone();
     let as_of = spine.week.last().copied().unwrap_or(0) + 7;
-    let marks_registry = {
-        let spine = spine.clone();
-        Memo::new(move |_| {
-            let r = registry.get().and_then(Result::ok);
-            analysis::week_marks(&spine, r.as_ref())
-        })
-    };
+    let week_marks = analysis::week_marks(&spine);
 
     let series = {
         let d = default_kpi.clone();
@@ -147,10 +141,11 @@ fn MmmBody(spine: Arc<Spine>) -> impl IntoView {
     // 1. Spine explorer.
     let sp = spine.clone();
     let w1 = weeks.clone();
+    let marks1 = week_marks.clone();
     let explorer = Signal::derive(move || {
         let name = series.get();
         let col = sp.column(&name)?;
-        let marks = marks_registry.get();
+        let marks = &marks1;
         let mut l = lines(
             format!("{} by week", format::series_label(&name)),
             format!("{} (weekly value)", format::series_label(&name)),
@@ -182,11 +177,25 @@ fn MmmBody(spine: Arc<Spine>) -> impl IntoView {
             }
         }
         if let Some(Ok(r)) = registry.get()
-            && r.not_dedup_safe.iter().any(|n| n == bare(&name))
+            && let Some(info) = r.get(&name)
         {
+            if info.is_dedup_safe == Some(false) {
+                out.push((
+                    "badge warn",
+                    "not dedup-safe (is_dedup_safe = 0): the weekly value may double count across sources".into(),
+                ));
+            }
+            if info.is_outlay == Some(true) {
+                out.push(("badge", "outlay (money paid out)".into()));
+            }
+            let units = if info.units.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", info.units)
+            };
             out.push((
-                "badge warn",
-                "not dedup-safe (is_dedup_safe = 0): the weekly value may double count across sources".into(),
+                "badge",
+                format!("weekly {}{units} of {}", info.method, info.source_model),
             ));
         }
         out.into_iter()
@@ -235,7 +244,7 @@ fn MmmBody(spine: Arc<Spine>) -> impl IntoView {
     let band_chart = Signal::derive(move || {
         let b = band.get().ok()?;
         let (k, md) = (kpi.get(), band_media.get());
-        let marks = marks_registry.get();
+        let marks = &week_marks;
         let mut l = lines(
             format!(
                 "{} with the low-spend weeks of {}",
@@ -258,7 +267,7 @@ fn MmmBody(spine: Arc<Spine>) -> impl IntoView {
             hi,
             label: "baseline: median, 5–95 %".into(),
         });
-        l.holidays = marks.holidays;
+        l.holidays = marks.holidays.clone();
         Some(ChartSpec::Lines(l))
     });
     let sp3 = spine.clone();

@@ -265,7 +265,7 @@ pub fn App() -> impl IntoView {
             }}
         </main>
         <footer>
-            {move || match store.manifest.get() {
+            <span id="data-source">{move || match store.manifest.get() {
                 Slot::Ready(l) => {
                     format!(
                         "Data: {} ({} source), as of {}, built {}, manifest {} · extract schema v{} · engine in WebAssembly, computed in this page",
@@ -278,7 +278,7 @@ pub fn App() -> impl IntoView {
                     )
                 }
                 _ => String::new(),
-            }}
+            }}</span>
             <pre id="perf" hidden=true>
                 {move || {
                     store

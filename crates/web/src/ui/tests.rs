@@ -1,5 +1,5 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): components mounted on a real DOM
-//! with the sample extracts embedded, so no network is involved.
+//! with the committed fixtures embedded, so no network is involved.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,9 +50,9 @@ fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
 fn store_with(extracts: Vec<(&str, Payload)>) -> Store {
     let store = Store::new();
     let manifest =
-        Manifest::parse("data/sample/manifest.json", testdata::MANIFEST).expect("manifest");
+        Manifest::parse("data/fixtures/manifest.json", testdata::MANIFEST).expect("manifest");
     store.manifest.set(Slot::Ready(Loaded {
-        base: "data/sample/".into(),
+        base: "data/fixtures/".into(),
         manifest: Arc::new(manifest),
         hash: data::manifest_hash(testdata::MANIFEST),
     }));
