@@ -125,6 +125,11 @@ pub struct BuildArgs {
     /// ClickHouse's memory cap per query, e.g. 2G or 500M (batches are split to stay under it).
     #[arg(long)]
     pub max_memory: Option<String>,
+    /// Your own seeds: DIR/<seed>.csv replaces the built-in seed <seed> (e.g. mta_funnels.csv
+    /// for your funnels); same columns as the built-in one, header row first, in any order.
+    /// Pass it on every build: a build without it loads the built-in seeds again.
+    #[arg(long, value_name = "DIR")]
+    pub seeds_dir: Option<PathBuf>,
     /// How to print the summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -199,7 +204,11 @@ const LAST_BUILD: &str = "_mensura_last_build";
 
 /// `mensura build`.
 pub async fn build(args: &BuildArgs, out: &mut impl Write) -> Result<BuildReport> {
-    let project = Project::load(&lookbacks(&args.lookbacks)?)?;
+    let mut project = Project::load(&lookbacks(&args.lookbacks)?)?;
+    if let Some(dir) = &args.seeds_dir {
+        let replaced = project.override_seeds(dir)?;
+        tracing::info!(dir = %dir.display(), seeds = %replaced.join(", "), "seeds replaced");
+    }
     let (today, now) = today_and_now();
     let as_of = match &args.as_of {
         Some(d) => parse_date("--as-of", d)?,

@@ -142,8 +142,21 @@ impl<'a> Runner<'a> {
         Ok(())
     }
 
-    /// (Re)loads every seed table from the CSVs compiled into the binary.
-    pub async fn load_seeds(&self) -> Result<()> {
+    /// (Re)loads every seed table from the project's seeds (built in, or the user's replacements,
+    /// validated when read: [`Project::override_seeds`]). Each table is filled under a temporary
+    /// name, checked to hold exactly the CSV's rows, and swapped in. Returns the seeds whose
+    /// contents differ from the table they replaced (not the ones created by this build).
+    pub async fn load_seeds(&self) -> Result<Vec<String>> {
+        // ClickHouse's defaults are what the validation assumes; a server profile must not turn
+        // them into silent skipping.
+        let wh = self
+            .wh
+            .clone()
+            .with_setting("input_format_with_names_use_header", "1")
+            .with_setting("input_format_skip_unknown_fields", "0")
+            .with_setting("input_format_allow_errors_num", "0")
+            .with_setting("input_format_allow_errors_ratio", "0");
+        let mut changed = Vec::new();
         for seed in &self.project.seeds {
             let columns: Vec<String> = seed
                 .columns
@@ -161,13 +174,61 @@ impl<'a> Runner<'a> {
                     columns.join(", ")
                 ))
                 .await?;
-            self.wh
-                .insert_bytes(&new, "CSVWithNames", bytes::Bytes::from_static(seed.csv))
+            wh.insert_bytes(&new, "CSVWithNames", seed.csv.clone())
                 .await
-                .with_context(|| format!("loading seed {}", seed.name))?;
+                .with_context(|| format!("loading seed {} from {}", seed.name, seed.origin))?;
+            let loaded = self.count(&new).await?;
+            if loaded != seed.rows {
+                bail!(
+                    "loading seed {} from {}: the file has {} rows but ClickHouse read {loaded}",
+                    seed.name,
+                    seed.origin,
+                    seed.rows
+                );
+            }
+            if self.exists(&seed.name).await?
+                && self.contents_hash(&seed.name).await? != self.contents_hash(&new).await?
+            {
+                changed.push(seed.name.clone());
+            }
             self.swap_in(&seed.name, &new).await?;
         }
-        Ok(())
+        Ok(changed)
+    }
+
+    /// An order-independent hash of a table's rows and its column names and types (`None` when
+    /// it cannot be computed, e.g. a table left by an older version: treated as different).
+    async fn contents_hash(&self, table: &str) -> Result<Option<(u64, u64, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            n: u64,
+            h: u64,
+        }
+        #[derive(Deserialize)]
+        struct Col {
+            c: String,
+        }
+        let rows: Vec<Row> = match self
+            .wh
+            .query_rows(
+                &format!("SELECT count() AS n, groupBitXor(cityHash64(*)) AS h FROM {table}"),
+                &Params::new(),
+            )
+            .await
+        {
+            Ok(rows) => rows,
+            Err(_) => return Ok(None),
+        };
+        let cols: Vec<Col> = self
+            .wh
+            .query_rows(
+                "SELECT concat(name, ' ', type) AS c FROM system.columns \
+                 WHERE database = currentDatabase() AND table = {t:String} ORDER BY position",
+                &Params::new().bind("t", table),
+            )
+            .await?;
+        let cols: Vec<String> = cols.into_iter().map(|c| c.c).collect();
+        Ok(rows.first().map(|r| (r.n, r.h, cols.join(", "))))
     }
 
     /// Builds the selected models (sources ensured, seeds loaded first).
@@ -197,7 +258,10 @@ impl<'a> Runner<'a> {
             retry: opts.retry.clone(),
         };
         runner.ensure_sources().await?;
-        runner.load_seeds().await?;
+        let changed = runner.load_seeds().await?;
+        if !opts.full_refresh && opts.months.is_none() {
+            runner.warn_stale(&models, &changed).await?;
+        }
         runner
             .wh
             .execute(&format!(
@@ -247,6 +311,42 @@ impl<'a> Runner<'a> {
             models: reports,
             seconds: start.elapsed().as_secs_f64(),
         })
+    }
+
+    /// Warns when a seed changed since the last build and an incremental model built before reads
+    /// it (directly or through other models): a plain build recomputes only its latest month, so
+    /// its older months keep the old seed's results until a full refresh.
+    async fn warn_stale(&self, models: &[&Model], changed: &[String]) -> Result<()> {
+        for seed in changed {
+            let roots: BTreeSet<String> = self
+                .project
+                .models
+                .iter()
+                .filter(|m| m.inputs.iter().any(|i| i == seed))
+                .map(|m| m.name.clone())
+                .collect();
+            let downstream: BTreeSet<String> =
+                self.project.downstream(&roots).into_iter().collect();
+            let mut stale = Vec::new();
+            for m in models {
+                if m.materialized == Materialized::Incremental
+                    && downstream.contains(&m.name)
+                    && self.exists(&m.name).await?
+                {
+                    stale.push(m.name.as_str());
+                }
+            }
+            if !stale.is_empty() {
+                warn!(
+                    seed = %seed,
+                    models = %stale.join(", "),
+                    "the seed changed since the last build; these incremental models recompute \
+                     only their latest month and keep older months as built with the previous \
+                     seed: rebuild them with --full-refresh"
+                );
+            }
+        }
+        Ok(())
     }
 
     async fn materialize(
@@ -319,7 +419,7 @@ impl<'a> Runner<'a> {
             vec![Batch::ALL]
         };
         let new = format!("{}__new", model.name);
-        let plan = plan_key(model, opts, &batches);
+        let plan = plan_key(model, self.project, opts, &batches);
         let done = self.finished_batches(&model.name, &plan).await?;
         let resuming = !done.is_empty() && self.exists(&new).await?;
         if !resuming {
@@ -658,11 +758,19 @@ fn partition_date(model: &Model) -> Result<&str> {
         .ok_or_else(|| anyhow!("{} has no partition_date", model.name))
 }
 
-/// Identifies a full refresh's plan: the same SQL, build date and batches resume; anything else
-/// starts over.
-fn plan_key(model: &Model, opts: &BuildOptions, batches: &[Batch]) -> String {
+/// Identifies a full refresh's plan: the same SQL, seeds read, build date and batches resume;
+/// anything else starts over.
+fn plan_key(model: &Model, project: &Project, opts: &BuildOptions, batches: &[Batch]) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     model.sql.hash(&mut h);
+    for seed in project
+        .seeds
+        .iter()
+        .filter(|s| model.inputs.contains(&s.name))
+    {
+        seed.name.hash(&mut h);
+        seed.csv.hash(&mut h);
+    }
     opts.as_of.hash(&mut h);
     for b in batches {
         b.to_string().hash(&mut h);

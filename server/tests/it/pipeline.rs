@@ -3,7 +3,8 @@
 //!
 //! - **parity**: the engine on the published extracts (upstream kernel `EFolding(7)`, calendar lag)
 //!   gives the ClickHouse attribution marts for every sector, role and lookback to 1e-9, and the
-//!   daily funnel levels, baselines and correlations of the marts;
+//!   daily funnel levels, baselines and correlations of the marts; the coverage marts' conversion
+//!   counts follow exactly from the published conversions and touches;
 //! - **privacy**: no published byte or decoded value is an address, a pseudonym or the salt;
 //! - **another reader** (pyarrow) reads every extract with the manifest's row counts;
 //! - **reruns**: an incremental rebuild leaves every table as it was, and a build interrupted at
@@ -339,7 +340,7 @@ fn check_funnel_parity(dir: &Path, project: &Project, problems: &mut Vec<String>
         .iter()
         .find(|s| s.name == "mta_funnels")
         .expect("seed");
-    let text = std::str::from_utf8(seed.csv).expect("utf-8 seed");
+    let text = std::str::from_utf8(&seed.csv).expect("utf-8 seed");
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let steps: Vec<String> = f[1..4]
@@ -389,6 +390,141 @@ fn check_funnel_parity(dir: &Path, project: &Project, problems: &mut Vec<String>
         }
         if mart.is_empty() {
             problems.push(format!("funnel {}: the mart has no rows", f[0]));
+        }
+    }
+}
+
+/// The coverage marts (spec §5.6 GA, §6.4 GP), recomputed from the published conversions and
+/// touches, per (conversion_date, conversion_kind[, identity_role]):
+///
+/// - `total_conversions` is the mart's `count()` of conversion rows: a published conversion is one
+///   key (user, kind[, role], conversion_ts) merging `source_rows` upstream rows, so the total is
+///   the sum of `source_rows`;
+/// - `tracked_conversions` is the mart's `uniqExact(user_pseudonym, conversion_ts)` over the
+///   conversions with a qualifying touch: within a group (one kind, one role) that is the number of
+///   published keys with one, i.e. conversions with a touch of `touch_offset_s <= 30 * 86400`.
+///   The touch extract already applies the other §5.6 guards, the same as the mart's: same user
+///   (and role for GP), `event_ts < conversion_ts` strictly (so every offset is >= 1 s), and
+///   `event_kind !=` the conversion's mapped kind (both read the seed mapping, `'unknown'` when
+///   unmapped, so nothing is excluded then); its lower bound is the longest lookback (60 days, to
+///   the second), and `offset <= 30 d` is exactly the mart's inclusive lower bound
+///   `event_ts >= conversion_ts - INTERVAL 30 DAY`. (With a seed mapping one conversion kind to
+///   several event kinds they would differ: the publisher and the GP mart exclude only the least
+///   mapped kind, while the GA mart joins every mapping and so excludes no touch at all. The data
+///   test `ga_conversion_mapping_seed_complete` makes such a seed an error.)
+/// - the marts count only conversions dated before `as_of` (§5.6 `conversion_date < today()`),
+///   while the publisher keeps every conversion of the 180-day window (GA topups have no `< today()`
+///   filter upstream, §5.5), so the same filter is applied here.
+/// - `tracked_conversion_coverage` = tracked / total (to 1e-9).
+///
+/// Both sides cover the same 180-day window and roles (GP: delegate and migrated_old_safe are
+/// excluded from the publisher's conversions and from the mart). `total_users` and
+/// `tracked_users` cannot be derived: the extracts carry no user id (a conversion is published
+/// without its user, by design), so they are not checked here.
+fn check_coverage_parity(dir: &Path, problems: &mut Vec<String>) {
+    const LOOKBACK_S: u64 = 30 * 86_400;
+    for (sector, gp) in [("ga", false), ("gp", true)] {
+        let conversions = table(&dir.join(format!("conversions_{sector}.parquet")));
+        let touches = table(&dir.join(format!("journeys_touches_{sector}.parquet")));
+        let coverage = table(&dir.join(format!("coverage_daily_{sector}.parquet")));
+        let tracked: BTreeSet<u64> = touches
+            .iter()
+            .filter(|t| matches!(t["touch_offset_s"], V::U(o) if (1..=LOOKBACK_S).contains(&o)))
+            .map(|t| match t["conversion_id"] {
+                V::U(id) => id,
+                ref other => panic!("journeys_touches_{sector}.conversion_id {other:?}"),
+            })
+            .collect();
+        if touches
+            .iter()
+            .any(|t| !matches!(t["touch_offset_s"], V::U(o) if o >= 1))
+        {
+            problems.push(format!(
+                "journeys_touches_{sector}: a touch at or after its conversion (touch_offset_s < 1)"
+            ));
+        }
+        let key = |r: &BTreeMap<String, V>| {
+            let date = match r["conversion_date"] {
+                V::I(d) => d,
+                ref other => panic!("{sector} conversion_date {other:?}"),
+            };
+            let role = if gp {
+                r["identity_role"].s()
+            } else {
+                String::new()
+            };
+            (date, r["conversion_kind"].s(), role)
+        };
+        // (total_conversions, tracked_conversions) per key.
+        let mut reference: BTreeMap<(i64, String, String), (u64, u64)> = BTreeMap::new();
+        for c in &conversions {
+            let k = key(c);
+            if k.0 >= i64::from(as_of()) {
+                continue;
+            }
+            let (V::U(id), V::U(rows)) = (&c["conversion_id"], &c["source_rows"]) else {
+                panic!("conversions_{sector} row {c:?}");
+            };
+            let e = reference.entry(k).or_default();
+            e.0 += rows;
+            e.1 += u64::from(tracked.contains(id));
+        }
+        let mut published: BTreeMap<(i64, String, String), (u64, u64, V)> = BTreeMap::new();
+        for r in &coverage {
+            let (V::U(total), V::U(tracked)) = (&r["total_conversions"], &r["tracked_conversions"])
+            else {
+                panic!("coverage_daily_{sector} row {r:?}");
+            };
+            if published
+                .insert(
+                    key(r),
+                    (*total, *tracked, r["tracked_conversion_coverage"].clone()),
+                )
+                .is_some()
+            {
+                problems.push(format!("coverage_daily_{sector}: key {:?} twice", key(r)));
+            }
+        }
+        let rk: BTreeSet<_> = reference.keys().collect();
+        let pk: BTreeSet<_> = published.keys().collect();
+        if rk != pk {
+            problems.push(format!(
+                "coverage {sector}: groups differ: from the extracts only {:?}, mart only {:?}",
+                rk.difference(&pk).collect::<Vec<_>>(),
+                pk.difference(&rk).collect::<Vec<_>>()
+            ));
+        }
+        for (k, &(total, tracked)) in &reference {
+            let Some((m_total, m_tracked, m_cov)) = published.get(k) else {
+                continue;
+            };
+            if (total, tracked) != (*m_total, *m_tracked) {
+                problems.push(format!(
+                    "coverage {sector} {k:?}: from the extracts total {total} tracked {tracked}, \
+                     mart total {m_total} tracked {m_tracked}"
+                ));
+            }
+            let want = tracked as f64 / total as f64;
+            let same = match m_cov {
+                V::F(c) => total > 0 && close(want, *c),
+                V::Null => total == 0,
+                _ => false,
+            };
+            if !same {
+                problems.push(format!(
+                    "coverage {sector} {k:?}: tracked_conversion_coverage from the extracts {want}, \
+                     mart {m_cov:?}"
+                ));
+            }
+        }
+        if reference.is_empty() {
+            problems.push(format!("coverage {sector}: no conversions before as_of"));
+        }
+        if !reference.values().any(|&(_, t)| t > 0) || reference.values().all(|&(n, t)| n == t) {
+            problems.push(format!(
+                "coverage {sector}: the data has no mix of tracked and untracked conversions, so \
+                 the check proves little"
+            ));
         }
     }
 }
@@ -666,6 +802,7 @@ async fn synth_build_test_publish_parity_privacy_and_reruns() {
     }
     check_attribution_parity(&out, &project.lookbacks, &mut problems);
     check_funnel_parity(&out, &project, &mut problems);
+    check_coverage_parity(&out, &mut problems);
     check_mmm_parity(&out, &mut problems);
     check_privacy(&wh, &out, &mut problems).await;
     check_pyarrow(&out, &manifest, &mut problems);

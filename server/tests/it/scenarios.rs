@@ -1,7 +1,9 @@
 //! The hand-checked scenarios of `server/tests/scenarios/` (layout in its README): upstream rows
 //! in, the whole stack built by the real runner on the embedded ClickHouse, exact tables out.
 //! Each scenario gets its own database in one engine; every mismatch of every scenario is
-//! reported before the test fails.
+//! reported before the test fails. `MENSURA_SCENARIO=x` runs only the scenarios whose folder name
+//! contains `x`. A scenario's `seeds/<seed>.csv` replace built-in seeds (`Project::override_seeds`,
+//! the code path of `mensura build --seeds-dir`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -75,7 +77,14 @@ async fn run_scenario(base: &Warehouse, dir: &Path) -> Vec<String> {
         Err(e) => return vec![format!("{name}: scenario.toml: {e}")],
     };
     let lookbacks = cfg.lookbacks.clone().unwrap_or(DEFAULT_LOOKBACKS.to_vec());
-    let project = Project::load(&lookbacks).expect("the project loads");
+    let mut project = Project::load(&lookbacks).expect("the project loads");
+    // A scenario's own seeds replace the built-in ones, exactly as `mensura build --seeds-dir`.
+    let seeds = dir.join("seeds");
+    if seeds.is_dir()
+        && let Err(e) = project.override_seeds(&seeds)
+    {
+        return vec![format!("{name}: seeds/: {e}")];
+    }
     let db = format!("scn_{}", name.replace('-', "_"));
     base.execute(&format!("DROP DATABASE IF EXISTS {db}"))
         .await
@@ -242,4 +251,104 @@ async fn scenarios_build_exactly_the_expected_tables() {
         problems.len(),
         problems.join("\n\n")
     );
+}
+
+/// Seeds reach ClickHouse whole or not at all, with the file named: a changed seed is reported
+/// (for the stale-month warning), a value only ClickHouse rejects names the file, and a table that
+/// ends up with another row count than the file is an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_seed_overrides_load_exactly_or_fail_naming_the_file() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let engine = Embedded::start(EmbeddedOptions::new(tmp.path().join("clickhouse")))
+        .await
+        .expect("the embedded ClickHouse starts (chDB installed? see scripts/setup)");
+    let base = engine.warehouse();
+    base.execute("CREATE DATABASE IF NOT EXISTS seeds_load")
+        .await
+        .expect("create db");
+    let wh = base.clone().with_database("seeds_load");
+    let mut project = Project::load(&DEFAULT_LOOKBACKS).expect("the project loads");
+
+    let first = Runner::new(wh.clone(), &project, None).load_seeds().await;
+    let again = Runner::new(wh.clone(), &project, None).load_seeds().await;
+
+    let dir = tmp.path().join("my_seeds");
+    std::fs::create_dir(&dir).expect("a seeds directory");
+    std::fs::write(
+        dir.join("mta_funnels.csv"),
+        "window_seconds,funnel_name,step_1_event_kind,step_2_event_kind,step_3_event_kind\n\
+         100,\"short, quoted\",mp.pageview,chain.swap_filled,\n",
+    )
+    .expect("a seed file");
+    let replaced = project.override_seeds(&dir).expect("a valid override");
+    let changed = Runner::new(wh.clone(), &project, None).load_seeds().await;
+    #[derive(Deserialize)]
+    struct Funnel {
+        funnel_name: String,
+        step_3_event_kind: String,
+        window_seconds: u32,
+    }
+    let funnels: Vec<Funnel> = wh
+        .query_rows(
+            "SELECT funnel_name, step_3_event_kind, window_seconds FROM mta_funnels",
+            &Params::new(),
+        )
+        .await
+        .expect("the seed table");
+
+    let i = project
+        .seeds
+        .iter()
+        .position(|s| s.name == "mta_funnels")
+        .expect("the funnel seed");
+    let mut unparsable = project.clone();
+    unparsable.seeds[i].origin = "my/mta_funnels.csv".into();
+    unparsable.seeds[i].csv = bytes::Bytes::from_static(
+        b"funnel_name,step_1_event_kind,step_2_event_kind,step_3_event_kind,window_seconds\n\
+          f,a,b,c,one hundred\n",
+    );
+    let bad_value = Runner::new(wh.clone(), &unparsable, None)
+        .load_seeds()
+        .await;
+    let mut miscounted = project.clone();
+    miscounted.seeds[i].rows = 2;
+    let bad_count = Runner::new(wh.clone(), &miscounted, None)
+        .load_seeds()
+        .await;
+    let after_failures: Vec<Funnel> = wh
+        .query_rows(
+            "SELECT funnel_name, step_3_event_kind, window_seconds FROM mta_funnels",
+            &Params::new(),
+        )
+        .await
+        .expect("the seed table");
+    engine.shutdown().await.expect("the engine stops");
+
+    assert_eq!(first.expect("built-in seeds load"), Vec::<String>::new());
+    assert_eq!(again.expect("built-in seeds reload"), Vec::<String>::new());
+    assert_eq!(replaced, ["mta_funnels"]);
+    assert_eq!(changed.expect("the override loads"), ["mta_funnels"]);
+    assert_eq!(funnels.len(), 1);
+    assert_eq!(funnels[0].funnel_name, "short, quoted");
+    assert_eq!(funnels[0].step_3_event_kind, "");
+    assert_eq!(funnels[0].window_seconds, 100);
+    let e = format!("{:#}", bad_value.expect_err("ClickHouse rejects the value"));
+    assert!(
+        e.contains("loading seed mta_funnels from my/mta_funnels.csv") && e.contains("UInt32"),
+        "{e}"
+    );
+    let e = format!("{:#}", bad_count.expect_err("the row count is checked"));
+    assert!(
+        e.contains(&format!(
+            "loading seed mta_funnels from {}: the file has 2 rows but ClickHouse read 1",
+            dir.join("mta_funnels.csv").display()
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        after_failures.len(),
+        1,
+        "a failed load leaves the table as it was"
+    );
+    assert_eq!(after_failures[0].funnel_name, "short, quoted");
 }
