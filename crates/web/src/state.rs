@@ -541,7 +541,11 @@ fn apply(s: &mut State, key: &str, value: &str) -> bool {
                     None => return false,
                 }
             }
-            set(&mut s.funnel.modes, Some(modes))
+            // ClickHouse accepts allow_reentry only with strict_order (the engine refuses it too).
+            set(
+                &mut s.funnel.modes,
+                Some(modes).filter(|m| !m.allow_reentry || m.strict_order),
+            )
         }
         "fg" => set(
             &mut s.funnel.grouping,
@@ -617,6 +621,13 @@ mod tests {
         let (s, issues) = decode("v=1&al=abc&ah=-3&p=a&zz=9");
         assert_eq!(s, State::default());
         assert_eq!(issues.len(), 2);
+        let (s, issues) = decode("v=1&p=f&fm=r");
+        assert_eq!(
+            s.funnel.modes,
+            FunnelModes::default(),
+            "allow_reentry alone"
+        );
+        assert_eq!(issues.len(), 1);
         let (s, issues) = decode("v=9&p=m");
         assert_eq!(s, State::default());
         assert_eq!(issues, vec![UrlIssue::Version("9".into())]);
@@ -677,7 +688,7 @@ mod tests {
                     strict_deduplication: m[1],
                     strict_increase: m[2],
                     strict_once: m[3],
-                    allow_reentry: m[4],
+                    allow_reentry: m[4] && m[0],
                 },
                 grouping: range.map_or(FunnelGrouping::PerDay, |(from, to)| {
                     FunnelGrouping::Range { from, to }

@@ -295,7 +295,9 @@ if (perfMode) {
     await page.selectOption("#funnel-preset", "pageview_swap_topup");
     await page.check("#funnel-range");
     await page.waitForFunction((b) => document.getElementById("funnel-summary")?.textContent !== b, before);
+    check(await page.isDisabled("#funnel-mode-allow_reentry"), "allow_reentry without strict_order");
     await page.check("#funnel-mode-strict_order");
+    check(!(await page.isDisabled("#funnel-mode-allow_reentry")), "allow_reentry with strict_order");
     await page.click("#funnel-add");
     await page.waitForFunction(() => document.querySelectorAll("#funnel-table tbody tr").length === 4);
     check((await fragment(page)).fm === "o", "the mode is in the URL");

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use mensura_engine::attribution::{self, Journeys, LagMode, Rule};
 
-use super::widgets::{Chart, ChartSpec, Loading, download_text};
-use super::{ErrorBox, Payload, Slot, Store, Unavailable, now_ms};
+use super::widgets::{Chart, ChartSpec, Loading, PageFrame, Radio, download_text};
+use super::{Payload, Slot, Store, Unavailable, now_ms};
 use crate::analysis::{self, MartMatch};
 use crate::charts::{Bars, Heatmap};
 use crate::format;
@@ -37,18 +37,17 @@ pub fn AttributionPage() -> impl IntoView {
     let file = move || format!("journeys_touches_{}.parquet", sector.get().code());
     let slot = Memo::new(move |_| store.extract(&file()));
     view! {
-        <section class="page" aria-labelledby="attr-title">
-            <h2 id="attr-title">"Attribution"</h2>
-            <p class="lede">
-                "Which touches earn the credit for a conversion: split one unit of credit per tracked conversion over the event kinds of its touches, by one of five rules, with a decay kernel and a lookback you choose. Computed live in this page from the journey extracts."
-            </p>
-            {move || match slot.get() {
-                Slot::Loading => view! { <Loading what=format!("the journeys of {}", sector.get().title())/> }.into_any(),
-                Slot::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-                Slot::Ready(Payload::Journeys(j)) => view! { <AttributionBody j=j/> }.into_any(),
-                Slot::Ready(_) => view! { <p>"Unexpected extract."</p> }.into_any(),
-            }}
-        </section>
+        <PageFrame
+            id="attr"
+            title="Attribution"
+            lede="Which touches earn the credit for a conversion: split one unit of credit per tracked conversion over the event kinds of its touches, by one of five rules, with a decay kernel and a lookback you choose. Computed live in this page from the journey extracts."
+            extract=slot
+            what=Signal::derive(move || format!("the journeys of {}", sector.get().title()))
+            body=|p| match p {
+                Payload::Journeys(j) => Some(view! { <AttributionBody j=j/> }.into_any()),
+                _ => None,
+            }
+        />
     }
 }
 
@@ -408,26 +407,20 @@ fn AttributionBody(j: Arc<Journeys>) -> impl IntoView {
                 />
                 <fieldset>
                     <legend>"Decay kernel"</legend>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="attr-kernel"
-                            id="attr-kernel-h"
-                            prop:checked=move || attr.get().kernel == KernelKind::HalfLife
-                            on:change=move |_| set(&|a| a.kernel = KernelKind::HalfLife)
-                        />
-                        "True half-life: weight 2^(−lag/h)"
-                    </label>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="attr-kernel"
-                            id="attr-kernel-e"
-                            prop:checked=move || attr.get().kernel == KernelKind::EFolding
-                            on:change=move |_| set(&|a| a.kernel = KernelKind::EFolding)
-                        />
-                        "Upstream e-folding: weight exp(−lag/τ) (τ = 7 reproduces the marts)"
-                    </label>
+                    <Radio
+                        name="attr-kernel"
+                        id="attr-kernel-h"
+                        label="True half-life: weight 2^(−lag/h)"
+                        checked=Signal::derive(move || attr.get().kernel == KernelKind::HalfLife)
+                        pick=Callback::new(move |()| set(&|a| a.kernel = KernelKind::HalfLife))
+                    />
+                    <Radio
+                        name="attr-kernel"
+                        id="attr-kernel-e"
+                        label="Upstream e-folding: weight exp(−lag/τ) (τ = 7 reproduces the marts)"
+                        checked=Signal::derive(move || attr.get().kernel == KernelKind::EFolding)
+                        pick=Callback::new(move |()| set(&|a| a.kernel = KernelKind::EFolding))
+                    />
                 </fieldset>
                 <label for="attr-lag">"Lag"</label>
                 <select

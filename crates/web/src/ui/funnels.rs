@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use mensura_engine::funnel;
 use mensura_engine::table::FunnelEvents;
 
-use super::widgets::{Chart, ChartSpec, Loading};
-use super::{ErrorBox, Payload, Slot, Store, Unavailable, now_ms};
+use super::widgets::{Chart, ChartSpec, Loading, PageFrame, Radio};
+use super::{Payload, Slot, Store, Unavailable, now_ms};
 use crate::analysis::{self, FUNNEL_PRESETS};
 use crate::charts::{Bars, Line, Lines};
 use crate::format;
@@ -21,18 +21,17 @@ pub fn FunnelsPage() -> impl IntoView {
     let store = expect_context::<Store>();
     let slot = Memo::new(move |_| store.extract("funnel_events_ga.parquet"));
     view! {
-        <section class="page" aria-labelledby="funnel-title">
-            <h2 id="funnel-title">"Funnels"</h2>
-            <p class="lede">
-                "How far users get through ordered steps within a time window, with ClickHouse windowFunnel semantics, evaluated in this page over the funnel events of Gnosis App."
-            </p>
-            {move || match slot.get() {
-                Slot::Loading => view! { <Loading what="the funnel events"/> }.into_any(),
-                Slot::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-                Slot::Ready(Payload::FunnelEvents(ev)) => view! { <FunnelBody events=ev/> }.into_any(),
-                Slot::Ready(_) => view! { <p>"Unexpected extract."</p> }.into_any(),
-            }}
-        </section>
+        <PageFrame
+            id="funnel"
+            title="Funnels"
+            lede="How far users get through ordered steps within a time window, with ClickHouse windowFunnel semantics, evaluated in this page over the funnel events of Gnosis App."
+            extract=slot
+            what="the funnel events".to_owned()
+            body=|p| match p {
+                Payload::FunnelEvents(ev) => Some(view! { <FunnelBody events=ev/> }.into_any()),
+                _ => None,
+            }
+        />
     }
 }
 
@@ -298,9 +297,18 @@ fn FunnelBody(events: Arc<FunnelEvents>) -> impl IntoView {
                                             let mut m = f.get().modes;
                                             *field(&mut m)
                                         }
+                                        // allow_reentry only applies with strict_order.
+                                        disabled=move || {
+                                            *code == "allow_reentry" && !f.get().modes.strict_order
+                                        }
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
-                                            set(&|s| *field(&mut s.modes) = on);
+                                            set(&|s| {
+                                                *field(&mut s.modes) = on;
+                                                if !s.modes.strict_order {
+                                                    s.modes.allow_reentry = false;
+                                                }
+                                            });
                                         }
                                     />
                                     {*label}
@@ -311,26 +319,20 @@ fn FunnelBody(events: Arc<FunnelEvents>) -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>"Grouping"</legend>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="funnel-grouping"
-                            id="funnel-per-day"
-                            prop:checked=move || f.get().grouping == FunnelGrouping::PerDay
-                            on:change=move |_| set(&|s| s.grouping = FunnelGrouping::PerDay)
-                        />
-                        "Per user per UTC day (the daily mart's grain)"
-                    </label>
-                    <label class="check">
-                        <input
-                            type="radio"
-                            name="funnel-grouping"
-                            id="funnel-range"
-                            prop:checked=move || matches!(f.get().grouping, FunnelGrouping::Range { .. })
-                            on:change=move |_| set(&|s| s.grouping = FunnelGrouping::Range { from: first_day, to: last_day })
-                        />
-                        "Per user over a date range"
-                    </label>
+                    <Radio
+                        name="funnel-grouping"
+                        id="funnel-per-day"
+                        label="Per user per UTC day (the daily mart's grain)"
+                        checked=Signal::derive(move || f.get().grouping == FunnelGrouping::PerDay)
+                        pick=Callback::new(move |()| set(&|s| s.grouping = FunnelGrouping::PerDay))
+                    />
+                    <Radio
+                        name="funnel-grouping"
+                        id="funnel-range"
+                        label="Per user over a date range"
+                        checked=Signal::derive(move || matches!(f.get().grouping, FunnelGrouping::Range { .. }))
+                        pick=Callback::new(move |()| set(&|s| s.grouping = FunnelGrouping::Range { from: first_day, to: last_day }))
+                    />
                     {move || match f.get().grouping {
                         FunnelGrouping::PerDay => ().into_any(),
                         FunnelGrouping::Range { from, to } => view! {

@@ -10,8 +10,8 @@ use mensura_engine::mmm::collinearity::{self, CollinearityParams, VifStatus};
 use mensura_engine::mmm::stats::quantile_linear;
 use mensura_engine::table::{Family, Spine};
 
-use super::widgets::{Chart, ChartSpec, Loading};
-use super::{ErrorBox, Payload, Slot, Store, Unavailable, now_ms};
+use super::widgets::{Chart, ChartSpec, PageFrame};
+use super::{Payload, Slot, Store, Unavailable, now_ms};
 use crate::analysis;
 use crate::charts::{Band, Curve, Heatmap, Line, Lines};
 use crate::format;
@@ -24,18 +24,17 @@ pub fn MmmPage() -> impl IntoView {
     let store = expect_context::<Store>();
     let slot = Memo::new(move |_| store.extract("mmm_spine_weekly.parquet"));
     view! {
-        <section class="page" aria-labelledby="mmm-title">
-            <h2 id="mmm-title">"Marketing mix"</h2>
-            <p class="lede">
-                "The weekly spine of KPIs, media outlays and controls: explore any series, set each medium's adstock, see the low-spend baseline, check collinearity, and ask what a budget change would do under a transparent observational model."
-            </p>
-            {move || match slot.get() {
-                Slot::Loading => view! { <Loading what="the weekly spine"/> }.into_any(),
-                Slot::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-                Slot::Ready(Payload::Spine(s)) => view! { <MmmBody spine=s/> }.into_any(),
-                Slot::Ready(_) => view! { <p>"Unexpected extract."</p> }.into_any(),
-            }}
-        </section>
+        <PageFrame
+            id="mmm"
+            title="Marketing mix"
+            lede="The weekly spine of KPIs, media outlays and controls: explore any series, set each medium's adstock, see the low-spend baseline, check collinearity, and ask what a budget change would do under a transparent observational model."
+            extract=slot
+            what="the weekly spine".to_owned()
+            body=|p| match p {
+                Payload::Spine(s) => Some(view! { <MmmBody spine=s/> }.into_any()),
+                _ => None,
+            }
+        />
     }
 }
 

@@ -1,4 +1,5 @@
-//! Small shared components: the chart canvas, messages, progress, the copy-link button.
+//! Small shared components: the page frame, the chart canvas, messages, progress, the copy-link
+//! button.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -6,7 +7,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use super::{Store, now_ms};
+use super::{Payload, Slot, Store, now_ms};
 use crate::charts::{self, DrawResult};
 use crate::data::LoadError;
 use crate::format;
@@ -88,6 +89,57 @@ pub fn Chart(
 }
 
 /// The message shown instead of a feature that cannot be loaded: what, which file, what to do.
+/// A page: its title and lede, then its body once the page's main extract is ready (a loading note
+/// or the error box until then). `body` returns `None` for a payload of the wrong kind.
+#[component]
+pub fn PageFrame(
+    id: &'static str,
+    title: &'static str,
+    lede: &'static str,
+    #[prop(into)] extract: Signal<Slot<Payload>>,
+    /// What is loading, for the loading note.
+    #[prop(into)]
+    what: Signal<String>,
+    body: fn(Payload) -> Option<AnyView>,
+) -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            <p class="lede">{lede}</p>
+            {move || match extract.get() {
+                Slot::Loading => view! { <Loading what=what.get()/> }.into_any(),
+                Slot::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
+                Slot::Ready(p) => {
+                    body(p).unwrap_or_else(|| view! { <p>"Unexpected extract."</p> }.into_any())
+                }
+            }}
+        </section>
+    }
+}
+
+/// One labelled radio button of the group `name`.
+#[component]
+pub fn Radio(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] checked: Signal<bool>,
+    pick: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="radio"
+                name=name
+                id=id
+                prop:checked=move || checked.get()
+                on:change=move |_| pick.run(())
+            />
+            {label}
+        </label>
+    }
+}
+
 #[component]
 pub fn ErrorBox(error: LoadError) -> impl IntoView {
     view! {
