@@ -252,6 +252,7 @@ pub fn run(args: &DemoArgs, out: &mut impl Write) -> Result<()> {
                 days: args.days,
                 start: None,
                 no_edge_cases: false,
+                market_history_days: crate::synth_cmd::DEFAULT_MARKET_HISTORY_DAYS,
             }
             .config(today_and_now().0)?;
             let wh = wh.clone();

@@ -39,6 +39,8 @@ pub fn synth_config() -> SynthConfig {
         gp_safes: 60,
         start: CivilDate::new(2025, 10, 1),
         days: 240,
+        // The market tables cover the spine's two-year window (730 days before the build date).
+        market_history_days: 500,
         ..SynthConfig::default()
     }
 }

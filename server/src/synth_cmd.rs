@@ -25,6 +25,9 @@ pub struct SynthArgs {
     pub data: SynthOptions,
 }
 
+/// A year of market history before the products' range (`--market-history-days`).
+pub const DEFAULT_MARKET_HISTORY_DAYS: u32 = 365;
+
 /// What to generate (shared by `mensura synth` and `mensura demo`).
 #[derive(Debug, Clone, Args)]
 pub struct SynthOptions {
@@ -46,6 +49,11 @@ pub struct SynthOptions {
     /// Leave out the hand-placed edge scenarios of spec §13.4.
     #[arg(long)]
     pub no_edge_cases: bool,
+    /// Days of network history before --start for the market tables (prices, pools, DEX trades,
+    /// validator rewards, transactions), so the MMM spine's two-year window has market data while
+    /// the products' history is shorter.
+    #[arg(long, default_value_t = DEFAULT_MARKET_HISTORY_DAYS)]
+    pub market_history_days: u32,
 }
 
 impl SynthOptions {
@@ -63,6 +71,7 @@ impl SynthOptions {
             start: CivilDate { year, month, day },
             days: self.days,
             edge_cases: !self.no_edge_cases,
+            market_history_days: self.market_history_days,
             ..SynthConfig::default()
         };
         config.validate()?;

@@ -35,6 +35,12 @@ pub struct SynthConfig {
     pub batch_rows: usize,
     /// Whether to inject the hand-placed rows of spec §13.4 (see the crate docs).
     pub edge_cases: bool,
+    /// Days of network history before `start`: the market tables (token prices, pools, DEX
+    /// trades, validator rewards, transactions) begin this many days earlier, as a chain is
+    /// older than the products on it, so the MMM spine can cover its two-year window while the
+    /// product tables (Gnosis App, Gnosis Pay, Mixpanel) stay short. 0: everything starts at
+    /// `start`.
+    pub market_history_days: u32,
 }
 
 impl Default for SynthConfig {
@@ -49,6 +55,7 @@ impl Default for SynthConfig {
             days: 400,
             batch_rows: 100_000,
             edge_cases: true,
+            market_history_days: 0,
         }
     }
 }
@@ -83,6 +90,14 @@ impl SynthConfig {
         if !self.start.is_valid() || !(START_YEARS.0..=START_YEARS.1).contains(&self.start.year) {
             return Err(Error::Start {
                 got: self.start.to_string(),
+            });
+        }
+        let market_start =
+            CivilDate::from_days(self.start.days_since_epoch() - self.market_history_days as i32);
+        if self.market_history_days > MAX_DAYS || market_start.year < START_YEARS.0 {
+            return Err(Error::MarketHistory {
+                got: self.market_history_days,
+                max: MAX_DAYS,
             });
         }
         if !(1..=MAX_BATCH_ROWS).contains(&self.batch_rows) {

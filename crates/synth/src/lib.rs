@@ -40,7 +40,9 @@
 //!   `fee_apr_7d` and a drained pool), DEX volume, GA users and topups aggregated from the GA
 //!   lives, proposer rewards, token prices (GNO, WETH, WXDAI, EURe… in production's mixed case),
 //!   transaction counts and gas. Token-offer campaigns drive both claims (a media) and
-//!   onboarding (a KPI); holiday weeks and the Pectra fork leave visible marks.
+//!   onboarding (a KPI); holiday weeks and the Pectra fork leave visible marks. The market
+//!   tables can start [`SynthConfig::market_history_days`] before the products (a chain is older
+//!   than its apps), so the spine's two-year window has market data over a short product range.
 //! - **Edge scenarios** (module `edge`): the hand-placed rows of spec §13.4 (self-exclusion,
 //!   the strict upper bound, the inclusive lookback bound, first-touch ties, untracked and
 //!   out-of-window conversions, GP fan-out, `gpay_funded`, a migrated Safe, same-key merges,
@@ -116,6 +118,12 @@ pub enum Error {
     /// `start` is not a valid date in the allowed years.
     #[error("start must be a valid date in the years {}..={}, got {got}", START_YEARS.0, START_YEARS.1)]
     Start { got: String },
+    /// `market_history_days` is out of range.
+    #[error(
+        "market_history_days must be at most {max} and start no earlier than {}-01-01, got {got}",
+        START_YEARS.0
+    )]
+    MarketHistory { got: u32, max: u32 },
     /// `batch_rows` is out of range.
     #[error("batch_rows must be between 1 and {max}, got {got}")]
     BatchRows { got: usize, max: usize },

@@ -1,4 +1,6 @@
-//! MMM upstreams (spec §13.3): daily sources over the whole range.
+//! MMM upstreams (spec §13.3): daily sources over the whole range; the market tables (pools, DEX
+//! trades, validator rewards, prices, transactions) from `World::market_first_day`, the product
+//! aggregates from the range's first day.
 //!
 //! - `fct_execution_pools_daily` and `int_execution_pools_metrics_daily`: 24 pools over seven
 //!   protocols, some created during the range. TVL is a log random walk (GNO pools follow the GNO
@@ -153,7 +155,7 @@ struct Pool {
 }
 
 fn pools(world: &World) -> Vec<Pool> {
-    let days = (world.end_day - world.first_day) as usize;
+    let days = (world.end_day - world.market_first_day) as usize;
     let mut rng = Random::stream(world.seed, Stream::Mmm, 1);
     (0..POOLS)
         .map(|p| {
@@ -179,7 +181,7 @@ fn pools(world: &World) -> Vec<Pool> {
             let (mut tvls, mut volumes, mut fee_aprs) = (Vec::new(), Vec::new(), Vec::new());
             let mut history: Vec<f64> = Vec::new();
             for i in -(warm_up as i64)..days as i64 {
-                let day = world.first_day + i as i32;
+                let day = world.market_first_day + i as i32;
                 let j = i.max(0) as usize;
                 let gno_return = if i > 0 {
                     (world.prices.gno[j] / world.prices.gno[j - 1]).ln()
@@ -222,7 +224,7 @@ fn pools(world: &World) -> Vec<Pool> {
 }
 
 pub(crate) fn pool_daily_rows(world: &World) -> impl Iterator<Item = PoolDaily> + use<> {
-    let first_day = world.first_day;
+    let first_day = world.market_first_day;
     pools(world).into_iter().flat_map(move |pool| {
         (pool.created..pool.tvl.len()).flat_map(move |i| {
             let (tvl, volume, protocol) = (pool.tvl[i], pool.volume[i], pool.protocol);
@@ -240,7 +242,7 @@ pub(crate) fn pool_daily_rows(world: &World) -> impl Iterator<Item = PoolDaily> 
 }
 
 pub(crate) fn pool_metrics_rows(world: &World) -> impl Iterator<Item = PoolMetrics> + use<> {
-    let first_day = world.first_day;
+    let first_day = world.market_first_day;
     pools(world).into_iter().flat_map(move |pool| {
         (pool.created..pool.tvl.len())
             .map(|i| PoolMetrics {
@@ -257,7 +259,7 @@ pub(crate) fn pool_metrics_rows(world: &World) -> impl Iterator<Item = PoolMetri
 pub(crate) fn trades_rows(world: &World) -> Vec<TradesDaily> {
     let pools = pools(world);
     let mut rng = Random::stream(world.seed, Stream::Mmm, 2);
-    let days = (world.end_day - world.first_day) as usize;
+    let days = (world.end_day - world.market_first_day) as usize;
     let mut rows = Vec::with_capacity(days * PROTOCOLS.len());
     for i in 0..days {
         for protocol in PROTOCOLS {
@@ -267,7 +269,7 @@ pub(crate) fn trades_rows(world: &World) -> Vec<TradesDaily> {
                 .map(|p| p.volume[i])
                 .sum();
             rows.push(TradesDaily {
-                date: Day(world.first_day + i as i32),
+                date: Day(world.market_first_day + i as i32),
                 protocol,
                 volume_usd: 1.3 * volume * rng.lognormal(1.0, 0.1),
             });
@@ -322,7 +324,7 @@ pub(crate) fn proposer_rows(world: &World) -> Vec<ProposerReward> {
     let mut rng = Random::stream(world.seed, Stream::Mmm, 3);
     let pectra = PECTRA.days_since_epoch();
     let mut rows = Vec::new();
-    for day in world.first_day..world.end_day {
+    for day in world.market_first_day..world.end_day {
         let base = if day >= pectra { 0.025 } else { 0.02 };
         let mut validators: Vec<u64> = (0..30 + rng.below(21))
             .map(|_| rng.below(400_000))
@@ -344,8 +346,8 @@ pub(crate) fn price_rows(world: &World) -> Vec<TokenPrice> {
     let mut rng = Random::stream(world.seed, Stream::Mmm, 4);
     let p = &world.prices;
     let mut rows = Vec::new();
-    for i in 0..(world.end_day - world.first_day) as usize {
-        let date = Day(world.first_day + i as i32);
+    for i in 0..(world.end_day - world.market_first_day) as usize {
+        let date = Day(world.market_first_day + i as i32);
         let eure_missing = rng.chance(0.05);
         let prices = [
             ("GNO", p.gno[i]),
@@ -374,7 +376,7 @@ pub(crate) fn transactions_rows(world: &World) -> Vec<TransactionsDaily> {
     let mut rng = Random::stream(world.seed, Stream::Mmm, 5);
     let (cancun, pectra) = (CANCUN.days_since_epoch(), PECTRA.days_since_epoch());
     let mut rows = Vec::new();
-    for day in world.first_day..world.end_day {
+    for day in world.market_first_day..world.end_day {
         let activity = if is_holiday_week(day) { 0.85 } else { 1.0 }
             * if weekday(day) >= 5 { 0.9 } else { 1.0 };
         let types: [(&str, f64, bool); 5] = [

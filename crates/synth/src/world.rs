@@ -22,7 +22,7 @@ use crate::config::SynthConfig;
 use crate::random::{Random, Stream};
 use crate::time::{DAY_S, is_holiday_week, monday_on_or_before, weekday};
 
-/// Daily USD prices, indexed by day − first day.
+/// Daily USD prices, indexed by day − the market's first day.
 #[derive(Debug)]
 pub(crate) struct Prices {
     pub(crate) gno: Vec<f64>,
@@ -44,6 +44,8 @@ pub(crate) struct World {
     pub(crate) first_day: i32,
     /// The first day after the range (the natural `as_of`).
     pub(crate) end_day: i32,
+    /// The first day of the market tables (`first_day` − the configured network history).
+    pub(crate) market_first_day: i32,
     /// GP Safes `0..ga_owned_safes` are owned by GA users `0, stride, 2·stride, …`.
     pub(crate) ga_owned_safes: u32,
     stride: u32,
@@ -102,7 +104,9 @@ impl World {
             activity.push(weekend * if is_holiday_week(day) { 0.65 } else { 1.0 });
         }
 
-        let prices = Prices::new(&mut rng, days as usize);
+        // Drawn last from this stream: a longer market history changes only the market tables.
+        let market_first_day = first_day - config.market_history_days as i32;
+        let prices = Prices::new(&mut rng, (end_day - market_first_day) as usize);
         let ga_owned_safes = ((f64::from(config.gp_safes) * 0.45).round() as u32)
             .clamp(1, config.users.min(config.gp_safes));
         let stride = (config.users / ga_owned_safes).max(1);
@@ -117,6 +121,7 @@ impl World {
             gp_safes: config.gp_safes,
             first_day,
             end_day,
+            market_first_day,
             ga_owned_safes,
             stride,
             first_monday,

@@ -16,16 +16,22 @@ fn small_config() -> impl Strategy<Value = SynthConfig> {
         0u32..40,
         0i32..3000,
         1usize..500,
+        prop_oneof![Just(0u32), 1u32..60],
     )
         .prop_map(
-            |(seed, users, gp_safes, edge_cases, extra_days, start, batch_rows)| SynthConfig {
-                seed,
-                users,
-                gp_safes,
-                edge_cases,
-                days: if edge_cases { 210 } else { 28 } + extra_days,
-                start: CivilDate::from_days(CivilDate::new(2020, 1, 1).days_since_epoch() + start),
-                batch_rows,
+            |(seed, users, gp_safes, edge_cases, extra_days, start, batch_rows, market)| {
+                SynthConfig {
+                    seed,
+                    users,
+                    gp_safes,
+                    edge_cases,
+                    days: if edge_cases { 210 } else { 28 } + extra_days,
+                    start: CivilDate::from_days(
+                        CivilDate::new(2020, 1, 1).days_since_epoch() + start,
+                    ),
+                    batch_rows,
+                    market_history_days: market,
+                }
             },
         )
 }
@@ -78,5 +84,28 @@ proptest! {
         let (first, end_day) = d.range_days();
         let days: HashSet<i32> = d.dates("fct_execution_gnosis_app_users_daily", "date").into_iter().collect();
         prop_assert_eq!(days, (first..end_day).collect::<HashSet<_>>());
+        // The market tables cover the network history before the range too.
+        let market_first = first - config.market_history_days as i32;
+        for t in ["int_execution_token_prices_daily", "int_execution_transactions_info_daily", "fct_execution_trades_by_protocol_daily"] {
+            let days: HashSet<i32> = d.dates(t, "date").into_iter().collect();
+            prop_assert_eq!(days, (market_first..end_day).collect::<HashSet<_>>(), "{}", t);
+        }
+    }
+
+    /// Network history changes the market tables only.
+    #[test]
+    fn market_history_leaves_the_product_tables_alone(config in small_config(), extra in 1u32..90) {
+        let short = SynthConfig { market_history_days: 0, ..config.clone() };
+        let long = SynthConfig { market_history_days: extra, ..config };
+        let (a, b) = (collect(&short), collect(&long));
+        for (name, _) in schemas() {
+            let market = matches!(name, "fct_execution_pools_daily" | "int_execution_pools_metrics_daily"
+                | "fct_execution_trades_by_protocol_daily" | "int_consensus_validators_proposer_rewards_daily"
+                | "int_execution_token_prices_daily" | "int_execution_transactions_info_daily");
+            // (The market tables' coverage is checked above.)
+            if !market {
+                prop_assert!(a.batches(name) == b.batches(name), "{} changed", name);
+            }
+        }
     }
 }
