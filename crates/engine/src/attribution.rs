@@ -28,16 +28,22 @@
 //! Conversions with no touch inside the lookback are *untracked*: they earn no credit but count in
 //! `total_conversions` (the number of upstream conversion rows of the kind in the window).
 //!
-//! [`Journeys`] prepares the two extracts once (touches grouped per conversion, most recent first),
-//! so that moving a slider recomputes in one pass over the touches. [`sweep`] computes a whole grid
-//! of lookbacks × kernels in that same single pass: touches sorted by offset make every lookback a
-//! prefix of the previous one's superset, so each touch is visited once per kernel.
+//! [`Journeys`] prepares the two extracts once (touches grouped per conversion, most recent first,
+//! with their same-second runs measured), so that moving a slider recomputes in one pass over the
+//! touches. [`sweep`] computes a whole grid of lookbacks × kernels in that same single pass: every
+//! lookback is a prefix of each journey, so each touch's kernel weights are computed once and its
+//! credits added once per lookback. How the pass is made fast is in the `pass` module.
 
 use serde::{Deserialize, Serialize};
 
-use crate::extract::TouchExtract;
-use crate::table::{Conversions, Sector};
+use crate::table::Sector;
 use crate::{Error, Result};
+
+mod journeys;
+mod pass;
+
+pub use journeys::Journeys;
+use pass::{Blocks, Lanes, Sink, Totals};
 
 /// Seconds in a day.
 const DAY_S: u32 = 86_400;
@@ -277,398 +283,23 @@ pub struct Attribution {
     pub as_of: i32,
 }
 
-/// Conversions and their touches, joined and ordered for fast repeated attribution.
-///
-/// Touches are grouped per conversion (CSR layout) and, within a conversion, ordered by
-/// `(touch_offset_s, event_kind)`: most recent first. A lookback of N days is then a prefix.
-#[derive(Debug, Clone)]
-pub struct Journeys {
-    sector: Sector,
-    conversion_kinds: Vec<String>,
-    identity_roles: Vec<String>,
-    event_kinds: Vec<String>,
-    conv_id: Vec<u32>,
-    conv_kind: Vec<u32>,
-    conv_role: Vec<u32>,
-    conv_date: Vec<i32>,
-    source_rows: Vec<u32>,
-    /// Touches of conversion `i` are `start[i]..start[i + 1]`.
-    start: Vec<u32>,
-    t_offset_s: Vec<u32>,
-    t_lag_days: Vec<u16>,
-    /// Slot of each touch's kind within its conversion: kinds numbered in order of first
-    /// appearance (most recent first), so the kinds of any lookback prefix are slots `0..m`.
-    t_slot: Vec<u16>,
-    /// Distance from each touch back to the first touch of its same-second run.
-    t_back: Vec<u32>,
-    /// Distinct kinds in each touch's same-second run (the same for every touch of the run).
-    t_run_kinds: Vec<u16>,
-    /// Length of each conversion's first run (its most recent second).
-    latest_run: Vec<u32>,
-    /// Kinds of conversion `i`'s slots are `slot_kind[slot_start[i]..slot_start[i + 1]]`.
-    slot_start: Vec<u32>,
-    slot_kind: Vec<u32>,
-    max_lag_days: u16,
-    max_lookback_days: u32,
-}
-
-impl Journeys {
-    /// Joins `touches` to `conversions` by `conversion_id`, checking that every touch belongs to a
-    /// known conversion and that its `lag_days` agrees with its offset. `touches_file` names the
-    /// touch extract in errors.
-    pub fn new(
-        conversions: &Conversions,
-        touches: &TouchExtract,
-        touches_file: &str,
-    ) -> Result<Self> {
-        let n = conversions.len();
-        let t = &touches.touches;
-        let bad = |column: &str, row: usize, detail: String| Error::InvalidValue {
-            file: touches_file.to_owned(),
-            column: column.to_owned(),
-            row,
-            detail,
-        };
-        // Conversion id -> row. Publishers assign dense ids in row order; fall back to a lookup.
-        let dense = conversions
-            .conversion_id
-            .iter()
-            .enumerate()
-            .all(|(i, &id)| id as usize == i);
-        let lookup: std::collections::HashMap<u32, u32> = if dense {
-            std::collections::HashMap::new()
-        } else {
-            conversions
-                .conversion_id
-                .iter()
-                .enumerate()
-                .map(|(i, &id)| (id, i as u32))
-                .collect()
-        };
-        let mut row_of = Vec::with_capacity(t.len());
-        for (row, &id) in t.conversion_id.iter().enumerate() {
-            let r = if dense {
-                (id as usize) < n
-            } else {
-                lookup.contains_key(&id)
-            };
-            if !r {
-                return Err(bad(
-                    crate::extract::col::CONVERSION_ID,
-                    row,
-                    format!("conversion_id {id} is not in the conversions extract"),
-                ));
-            }
-            row_of.push(if dense { id } else { lookup[&id] });
-        }
-        // Counting sort of touches by conversion row.
-        let mut start = vec![0u32; n + 1];
-        for &r in &row_of {
-            start[r as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut order = vec![0u32; t.len()];
-        for (i, &r) in row_of.iter().enumerate() {
-            order[fill[r as usize] as usize] = i as u32;
-            fill[r as usize] += 1;
-        }
-        // Within a conversion: most recent first, then by event kind name for deterministic ties.
-        let kind_rank = rank_of_names(&t.event_kind.values);
-        for c in 0..n {
-            let seg = &mut order[start[c] as usize..start[c + 1] as usize];
-            seg.sort_unstable_by_key(|&i| {
-                let i = i as usize;
-                (
-                    t.touch_offset_s[i],
-                    kind_rank[t.event_kind.codes[i] as usize],
-                    i,
-                )
-            });
-        }
-        if t.event_kind.values.len() > usize::from(u16::MAX) {
-            return Err(bad(
-                crate::extract::col::EVENT_KIND,
-                0,
-                format!(
-                    "{} distinct event kinds; at most {} are supported",
-                    t.event_kind.values.len(),
-                    u16::MAX
-                ),
-            ));
-        }
-        // Re-code event kinds so that code order is name order.
-        let mut event_kinds = t.event_kind.values.clone();
-        event_kinds.sort();
-        let mut t_kind = Vec::with_capacity(t.len());
-        let mut t_offset_s = Vec::with_capacity(t.len());
-        let mut t_lag_days = Vec::with_capacity(t.len());
-        let mut max_lag_days = 0u16;
-        let mut t_slot = Vec::with_capacity(t.len());
-        let mut slot_start = Vec::with_capacity(n + 1);
-        let mut slot_kind: Vec<u32> = Vec::new();
-        slot_start.push(0);
-        for (c, seg) in start.windows(2).enumerate() {
-            let first_slot = slot_kind.len();
-            for &i in &order[seg[0] as usize..seg[1] as usize] {
-                let i = i as usize;
-                let off = t.touch_offset_s[i];
-                let lag = t.lag_days[i];
-                let ts = conversions.conversion_ts[c];
-                let expected =
-                    conversions.conversion_date[c] - crate::date::date_of_ts(ts - i64::from(off));
-                if i32::from(lag) != expected {
-                    return Err(bad(
-                        crate::extract::col::LAG_DAYS,
-                        i,
-                        format!(
-                            "lag_days {lag} disagrees with touch_offset_s {off} (expected {expected})"
-                        ),
-                    ));
-                }
-                max_lag_days = max_lag_days.max(lag);
-                let kind = kind_rank[t.event_kind.codes[i] as usize];
-                let slot = match slot_kind[first_slot..].iter().position(|&k| k == kind) {
-                    Some(slot) => slot,
-                    None => {
-                        slot_kind.push(kind);
-                        slot_kind.len() - 1 - first_slot
-                    }
-                };
-                t_kind.push(kind);
-                t_slot.push(slot as u16);
-                t_offset_s.push(off);
-                t_lag_days.push(lag);
-            }
-            slot_start.push(slot_kind.len() as u32);
-        }
-        let (t_back, t_run_kinds, latest_run) = same_second_runs(&start, &t_offset_s, &t_kind);
-        let conv_role = match &conversions.identity_role {
-            Some(role) => role.codes.clone(),
-            None => vec![0; n],
-        };
-        Ok(Self {
-            sector: conversions.sector(),
-            conversion_kinds: conversions.conversion_kind.values.clone(),
-            identity_roles: conversions
-                .identity_role
-                .as_ref()
-                .map(|r| r.values.clone())
-                .unwrap_or_default(),
-            event_kinds,
-            conv_id: conversions.conversion_id.clone(),
-            conv_kind: conversions.conversion_kind.codes.clone(),
-            conv_role,
-            conv_date: conversions.conversion_date.clone(),
-            source_rows: conversions.source_rows.clone(),
-            start,
-            t_offset_s,
-            t_lag_days,
-            t_slot,
-            t_back,
-            t_run_kinds,
-            latest_run,
-            slot_start,
-            slot_kind,
-            max_lag_days,
-            max_lookback_days: touches.max_lookback_days,
-        })
-    }
-
-    /// The longest lookback the extract supports, in days.
-    pub fn max_lookback_days(&self) -> u32 {
-        self.max_lookback_days
-    }
-
-    /// Gnosis App or Gnosis Pay.
-    pub fn sector(&self) -> Sector {
-        self.sector
-    }
-
-    /// Number of conversion keys.
-    pub fn conversions(&self) -> usize {
-        self.conv_id.len()
-    }
-
-    /// Number of touches.
-    pub fn touches(&self) -> usize {
-        self.t_offset_s.len()
-    }
-
-    /// Event kind names, sorted.
-    pub fn event_kinds(&self) -> &[String] {
-        &self.event_kinds
-    }
-
-    /// Conversion kind names (unsorted dictionary order).
-    pub fn conversion_kinds(&self) -> &[String] {
-        &self.conversion_kinds
-    }
-
-    /// Identity roles (empty for Gnosis App).
-    pub fn identity_roles(&self) -> &[String] {
-        &self.identity_roles
-    }
-
-    /// The latest conversion date, if any conversion exists.
-    pub fn latest_conversion_date(&self) -> Option<i32> {
-        self.conv_date.iter().copied().max()
-    }
-}
-
-/// The same-second runs of every conversion's touches (ordered by offset, then kind): for each
-/// touch the distance back to its run's first touch and the run's number of distinct kinds, and
-/// for each conversion the length of its first run.
-fn same_second_runs(
-    start: &[u32],
-    offsets: &[u32],
-    kinds: &[u32],
-) -> (Vec<u32>, Vec<u16>, Vec<u32>) {
-    let mut back = vec![0u32; offsets.len()];
-    let mut run_kinds = vec![0u16; offsets.len()];
-    let mut latest_run = vec![0u32; start.len().saturating_sub(1)];
-    for (c, seg) in start.windows(2).enumerate() {
-        let (s, e) = (seg[0] as usize, seg[1] as usize);
-        let mut r = s;
-        while r < e {
-            let mut end = r + 1;
-            let mut distinct = 1u16;
-            while end < e && offsets[end] == offsets[r] {
-                distinct = distinct.saturating_add(u16::from(kinds[end] != kinds[end - 1]));
-                end += 1;
-            }
-            for i in r..end {
-                back[i] = (i - r) as u32;
-                run_kinds[i] = distinct;
-            }
-            if r == s {
-                latest_run[c] = (end - s) as u32;
-            }
-            r = end;
-        }
-    }
-    (back, run_kinds, latest_run)
-}
-
-/// For names in dictionary order, the rank of each in sorted order.
-fn rank_of_names(names: &[String]) -> Vec<u32> {
-    let mut idx: Vec<usize> = (0..names.len()).collect();
-    idx.sort_by(|&a, &b| names[a].cmp(&names[b]));
-    let mut rank = vec![0u32; names.len()];
-    for (r, &i) in idx.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    rank
-}
-
-/// A compensated total: Knuth's branch-free TwoSum keeps the rounding error of every addition.
-#[derive(Debug, Clone, Copy, Default)]
-struct Compensated {
-    sum: f64,
-    carry: f64,
-}
-
-impl Compensated {
-    #[inline]
-    fn add(&mut self, x: f64) {
-        let t = self.sum + x;
-        let z = t - self.sum;
-        self.carry += (self.sum - (t - z)) + (x - z);
-        self.sum = t;
-    }
-
-    fn value(self) -> f64 {
-        self.sum + self.carry
-    }
-}
-
-/// The four kernel-free rules, in accumulator order.
-const FIRST: usize = 0;
-const LAST: usize = 1;
-const LINEAR: usize = 2;
-const POSITION: usize = 3;
-
-/// Conversions between two flushes of the blocks.
-const FLUSH_EVERY: u32 = 1024;
-
-/// Every accumulator of a run: the kernel-free rules per (lookback, group, kind) and time-decay
-/// per (lookback, kernel, group, kind).
-///
-/// Credits are added plainly into short *blocks* (one vector addition per kind and conversion),
-/// and every [`FLUSH_EVERY`] conversions the blocks are folded into compensated totals. Summing
-/// credits over millions of conversions thus stays within an ulp or two of the exact sum (parity
-/// with the warehouse at 1e-9) at the cost of one addition per value.
-struct Accumulators {
-    with_touch: Vec<u64>,
-    rules: Vec<[f64; 4]>,
-    rules_total: Vec<[Compensated; 4]>,
-    decay: Vec<f64>,
-    decay_total: Vec<Compensated>,
-    pending: u32,
-}
-
-impl Accumulators {
-    fn new(rules: usize, decay: usize) -> Self {
-        Self {
-            with_touch: vec![0; rules],
-            rules: vec![[0.0; 4]; rules],
-            rules_total: vec![[Compensated::default(); 4]; rules],
-            decay: vec![0.0; decay],
-            decay_total: vec![Compensated::default(); decay],
-            pending: 0,
-        }
-    }
-
-    /// Adds one conversion's kernel-free credits to entry `i`.
-    #[inline]
-    fn add_rules(&mut self, i: usize, credits: [f64; 4]) {
-        self.with_touch[i] += 1;
-        let block = &mut self.rules[i];
-        for r in 0..4 {
-            block[r] += credits[r];
-        }
-    }
-
-    /// Counts one emitted conversion and folds the blocks in when they have grown long enough.
-    #[inline]
-    fn tick(&mut self) {
-        self.pending += 1;
-        if self.pending == FLUSH_EVERY {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        self.pending = 0;
-        for (block, total) in self.rules.iter_mut().zip(&mut self.rules_total) {
-            for r in 0..4 {
-                total[r].add(block[r]);
-                block[r] = 0.0;
-            }
-        }
-        for (block, total) in self.decay.iter_mut().zip(&mut self.decay_total) {
-            total.add(*block);
-            *block = 0.0;
-        }
-    }
-
-    /// The final rule totals of entry `i`.
-    fn rules(&self, i: usize) -> [f64; 4] {
-        self.rules_total[i].map(Compensated::value)
-    }
-}
-
 /// Validated run configuration shared by [`attribute`] and [`sweep`].
 struct Plan {
     lookbacks_s: Vec<u32>,
     kernels: Vec<DecayKernel>,
-    /// Calendar mode: the weight of kernel `k` at lag `d` is `weight_table[k * lag_stride + d]`.
+    /// Calendar mode: the weight of kernel `k` at lag `d` is `weight_table[k * lag_stride + d]`;
+    /// each kernel's row ends with a 0 at `lag_stride − 1` (the weight of a touch outside).
     weight_table: Vec<f64>,
     lag_stride: usize,
     lag: LagMode,
     position: PositionWeights,
+    /// The position weights of the first and the last touch when there is no middle touch.
+    first_of_two: f64,
+    last_of_two: f64,
+    /// `recip[k] = 1/k` and `per_middle[k] = middle/k` for `1 ≤ k ≤` the longest journey (and 0
+    /// at `k = 0`): the same values as the divisions, without a division per conversion.
+    recip: Vec<f64>,
+    per_middle: Vec<f64>,
     by_role: bool,
     window_start: i32,
     as_of: i32,
@@ -725,11 +356,21 @@ impl Plan {
         } else {
             1
         };
-        let lag_stride = usize::from(j.max_lag_days) + 1;
+        let table = |x: f64| {
+            // Up to at least 1: a touchless conversion reads entry 1 (and then picks nothing).
+            (0..=j.max_touches.max(1))
+                .map(|k| if k == 0 { 0.0 } else { x / f64::from(k) })
+                .collect::<Vec<f64>>()
+        };
+        let lag_stride = usize::from(j.max_lag_days) + 2;
         let weight_table = match lag {
             LagMode::Calendar => kernels
                 .iter()
-                .flat_map(|k| (0..=j.max_lag_days).map(|lag| k.weight(f64::from(lag))))
+                .flat_map(|k| {
+                    (0..=j.max_lag_days)
+                        .map(|lag| k.weight(f64::from(lag)))
+                        .chain([0.0])
+                })
                 .collect(),
             LagMode::Exact => Vec::new(),
         };
@@ -740,6 +381,10 @@ impl Plan {
             lag_stride,
             lag,
             position,
+            first_of_two: position.first / (position.first + position.last),
+            last_of_two: position.last / (position.first + position.last),
+            recip: table(1.0),
+            per_middle: table(position.middle),
             by_role,
             window_start,
             as_of,
@@ -768,299 +413,120 @@ impl Plan {
     }
 }
 
-/// Per-conversion working memory, indexed by slot (see [`Journeys`]); `m` slots are in use.
-///
-/// Nothing is cleared between conversions: slots open in order (a touch whose slot is `m` opens
-/// it, assigning rather than adding), and the per-prefix marks carry a `stamp` that changes with
-/// every prefix, so a stale mark is simply not equal to the current stamp.
-struct Scratch {
-    n_kernels: usize,
-    m: usize,
-    n: Vec<u32>,
-    /// `decay[slot * n_kernels + kernel]`: summed kernel weights of the slot's touches.
-    decay: Vec<f64>,
-    stamp: u64,
-    first_mark: Vec<u64>,
-    middle_mark: Vec<u64>,
-    middle: Vec<u32>,
-    /// Position-based credit of the current prefix, see [`Scratch::positional`].
-    pos: Positional,
+/// The accumulators of [`attribute`] on the general path: per `(group, kind)` entry `[first,
+/// last, linear, position, time_decay, conversions_with_touch]`, and the per-conversion credits
+/// when asked for.
+struct Single<'a> {
+    j: &'a Journeys,
+    acc: Blocks<6>,
+    per_conversion: Option<PerConversion>,
 }
 
-/// The shape of one prefix for the positional rules.
-#[derive(Debug, Clone, Copy, Default)]
-struct Positional {
-    /// Slots `0..n_last` are the kinds at the latest second (they open first).
-    n_last: usize,
-    share_last: f64,
-    share_first: f64,
-    /// Every touch is at one second.
-    single_second: bool,
-    w_first: f64,
-    w_last: f64,
-    per_middle: f64,
+/// Per-conversion credits: the current conversion's kinds (`(kind, touches, [first, last,
+/// linear, time_decay, position])`, summed in touch order) and the finished list.
+#[derive(Default)]
+struct PerConversion {
+    conversion: usize,
+    kinds: Vec<(usize, u32, [f64; 5])>,
+    out: Vec<ConversionCredit>,
 }
 
-impl Scratch {
-    fn new(n_kinds: usize, n_kernels: usize) -> Self {
-        Self {
-            n_kernels,
-            m: 0,
-            n: vec![0; n_kinds],
-            decay: vec![0.0; n_kinds * n_kernels],
-            stamp: 0,
-            first_mark: vec![0; n_kinds],
-            middle_mark: vec![0; n_kinds],
-            middle: vec![0; n_kinds],
-            pos: Positional::default(),
+impl PerConversion {
+    fn finish(&mut self, j: &Journeys) {
+        for &(kind, n_touches, [first, last, linear, decay, position]) in &self.kinds {
+            self.out.push(ConversionCredit {
+                conversion_id: j.conv_id[self.conversion],
+                event_kind: j.event_kinds[kind].clone(),
+                n_touches,
+                first_touch: first,
+                last_touch: last,
+                linear,
+                time_decay: decay,
+                position_based: position,
+            });
         }
+        self.kinds.clear();
     }
+}
 
-    /// Touches in the current prefix.
-    fn n_total(&self) -> u32 {
-        self.n[..self.m].iter().sum()
-    }
-
-    /// Summed weights of kernel `h` over the current prefix.
-    fn decay_total(&self, h: usize) -> f64 {
-        self.decay[..self.m * self.n_kernels]
-            .iter()
-            .skip(h)
-            .step_by(self.n_kernels)
-            .sum()
-    }
-
-    /// The positional credit of a prefix whose touches are all of one kind (slot 0): every rule
-    /// gives it the whole credit. About a third of journeys take this path.
-    #[inline]
-    fn only_one_kind(&mut self) {
-        self.stamp += 1;
-        self.first_mark[0] = self.stamp;
-        self.pos = Positional {
-            n_last: 1,
-            share_last: 1.0,
-            share_first: 1.0,
-            single_second: true,
-            ..Positional::default()
+impl Sink for Single<'_> {
+    #[inline(always)]
+    fn touch(
+        &mut self,
+        _li: usize,
+        c: usize,
+        i: usize,
+        entry: usize,
+        [first, last, linear, position]: [f64; 4],
+        count: f64,
+        decay: &[f64],
+        inside: bool,
+    ) {
+        self.acc
+            .add(entry, [first, last, linear, position, decay[0], count]);
+        let Some(per) = self.per_conversion.as_mut().filter(|_| inside) else {
+            return;
         };
-    }
-
-    /// First-touch, last-touch and position-based credit of `slot` in the current prefix.
-    #[inline]
-    fn positional(&self, slot: usize) -> (f64, f64, f64) {
-        let p = &self.pos;
-        let last = if slot < p.n_last { p.share_last } else { 0.0 };
-        let first = if self.first_mark[slot] == self.stamp {
-            p.share_first
-        } else {
-            0.0
+        if per.conversion != c {
+            per.finish(self.j);
+            per.conversion = c;
+        }
+        let kind = (self.j.t_kind_flags[i] & 0xffff) as usize;
+        let at = match per.kinds.iter().position(|e| e.0 == kind) {
+            Some(at) => at,
+            None => {
+                per.kinds.push((kind, 0, [0.0; 5]));
+                per.kinds.len() - 1
+            }
         };
-        if p.single_second {
-            return (first, last, first);
-        }
-        let middle = if self.middle_mark[slot] == self.stamp {
-            self.middle[slot]
-        } else {
-            0
-        };
-        (
-            first,
-            last,
-            p.w_first * first + p.w_last * last + p.per_middle * f64::from(middle),
-        )
-    }
-}
-
-/// Prepares first-touch, last-touch and position-based credit of the prefix `t[s..s + p]` of
-/// conversion `c` (most recent first) for [`Scratch::positional`]. The same-second runs were
-/// measured at load time, so this touches only the earliest run and the middle.
-#[inline]
-fn positional_credit(
-    j: &Journeys,
-    c: usize,
-    s: usize,
-    p: usize,
-    w: PositionWeights,
-    sc: &mut Scratch,
-) {
-    sc.stamp += 1;
-    let stamp = sc.stamp;
-    let last_i = s + p - 1;
-    // The latest run is at the front, the earliest at the back.
-    let a = s + j.latest_run[c] as usize;
-    let b = last_i - j.t_back[last_i] as usize;
-    let n_last = j.t_run_kinds[s];
-    let n_first = j.t_run_kinds[last_i];
-    for &slot in &j.t_slot[b..=last_i] {
-        sc.first_mark[slot as usize] = stamp;
-    }
-    let single_second = b == s;
-    let n_middle = b.saturating_sub(a);
-    let (w_first, w_last, per_middle) = if n_middle == 0 {
-        let norm = w.first + w.last;
-        (w.first / norm, w.last / norm, 0.0)
-    } else {
-        for &slot in &j.t_slot[a..b] {
-            let slot = slot as usize;
-            let seen = if sc.middle_mark[slot] == stamp {
-                sc.middle[slot]
-            } else {
-                0
-            };
-            sc.middle[slot] = seen + 1;
-            sc.middle_mark[slot] = stamp;
-        }
-        (w.first, w.last, w.middle / n_middle as f64)
-    };
-    sc.pos = Positional {
-        n_last: usize::from(n_last),
-        share_last: 1.0 / f64::from(n_last),
-        share_first: 1.0 / f64::from(n_first),
-        single_second,
-        w_first,
-        w_last,
-        per_middle,
-    };
-}
-
-/// Totals gathered during the pass, per group (and per lookback for tracked keys).
-struct Totals {
-    rows: Vec<u64>,
-    keys: Vec<u64>,
-    /// `tracked[lookback][group]`.
-    tracked: Vec<Vec<u64>>,
-}
-
-/// The single-pass core: visits every conversion in the window once, extends the per-kind
-/// accumulators lookback by lookback, and hands each (lookback, conversion, group) with at least
-/// one touch to `emit`. Returns the per-group totals.
-fn run(
-    j: &Journeys,
-    plan: &Plan,
-    mut emit: impl FnMut(usize, usize, usize, &Scratch, &[u32]),
-) -> Totals {
-    let mut sc = Scratch::new(j.event_kinds.len(), plan.kernels.len());
-    let mut totals = Totals {
-        rows: vec![0; plan.n_groups],
-        keys: vec![0; plan.n_groups],
-        tracked: vec![vec![0; plan.n_groups]; plan.lookbacks_s.len()],
-    };
-    let nh = plan.kernels.len();
-    let mut prefix = vec![0usize; plan.lookbacks_s.len()];
-    for c in 0..j.conv_id.len() {
-        let date = j.conv_date[c];
-        if date < plan.window_start || date > plan.as_of {
-            continue;
-        }
-        let g = plan.group_of(j, c);
-        totals.rows[g] += u64::from(j.source_rows[c]);
-        totals.keys[g] += 1;
-        let s = j.start[c] as usize;
-        let e = j.start[c + 1] as usize;
-        let kinds = &j.slot_kind[j.slot_start[c] as usize..j.slot_start[c + 1] as usize];
-        sc.m = 0;
-        // Prefix ends of every lookback, found from the back: most touches are inside.
-        let offs = &j.t_offset_s[s..e];
-        let mut end = offs.len();
-        for (li, &lookback_s) in plan.lookbacks_s.iter().enumerate().rev() {
-            while end > 0 && offs[end - 1] > lookback_s {
-                end -= 1;
-            }
-            prefix[li] = end;
-        }
-        let mut p = 0;
-        for (li, &new_p) in prefix.iter().enumerate() {
-            for i in s + p..s + new_p {
-                let slot = j.t_slot[i] as usize;
-                // Slots open in order: a touch whose slot is `m` opens it (assign, not add).
-                let fresh = slot == sc.m;
-                sc.m += usize::from(fresh);
-                sc.n[slot] = if fresh { 1 } else { sc.n[slot] + 1 };
-                if nh == 1 && plan.lag == LagMode::Calendar {
-                    // The common case (one kernel, calendar lag): one table lookup per touch.
-                    let w = plan.weight_table[j.t_lag_days[i] as usize];
-                    sc.decay[slot] = if fresh { w } else { sc.decay[slot] + w };
-                    continue;
-                }
-                let decay = &mut sc.decay[slot * nh..(slot + 1) * nh];
-                match plan.lag {
-                    LagMode::Calendar => {
-                        let lag = j.t_lag_days[i] as usize;
-                        for (d, w) in decay
-                            .iter_mut()
-                            .zip(plan.weight_table[lag..].iter().step_by(plan.lag_stride))
-                        {
-                            *d = if fresh { *w } else { *d + w };
-                        }
-                    }
-                    LagMode::Exact => {
-                        let lag = f64::from(j.t_offset_s[i]) / f64::from(DAY_S);
-                        for (d, kernel) in decay.iter_mut().zip(&plan.kernels) {
-                            let w = kernel.weight(lag);
-                            *d = if fresh { w } else { *d + w };
-                        }
-                    }
-                }
-            }
-            p = new_p;
-            if p > 0 {
-                totals.tracked[li][g] += 1;
-                if sc.m == 1 {
-                    sc.only_one_kind();
-                } else {
-                    positional_credit(j, c, s, p, plan.position, &mut sc);
-                }
-                emit(li, c, g, &sc, kinds);
-            }
+        let e = &mut per.kinds[at];
+        e.1 += 1;
+        for (sum, v) in
+            e.2.iter_mut()
+                .zip([first, last, linear, decay[0], position])
+        {
+            *sum += v;
         }
     }
-    totals
+
+    fn flush(&mut self) {
+        self.acc.flush();
+    }
 }
 
 /// Attribution of every tracked conversion in the window, summed per group.
 pub fn attribute(j: &Journeys, params: &AttributionParams) -> Result<Attribution> {
     let plan = Plan::new(j, &SweepParams::single(params))?;
-    let nk = j.event_kinds.len();
-    let mut acc = Accumulators::new(plan.n_groups * nk, plan.n_groups * nk);
-    let mut per_conversion = params.per_conversion.then(Vec::new);
-    let totals = run(j, &plan, |_, c, g, sc, kinds| {
-        acc.tick();
-        let base = g * nk;
-        let inv_n = 1.0 / f64::from(sc.n_total());
-        let inv_d = 1.0 / sc.decay_total(0);
-        for (slot, &k) in kinds[..sc.m].iter().enumerate() {
-            let k = k as usize;
-            let linear = f64::from(sc.n[slot]) * inv_n;
-            let td = sc.decay[slot] * inv_d;
-            let (first, last, position) = sc.positional(slot);
-            acc.add_rules(base + k, [first, last, linear, position]);
-            acc.decay[base + k] += td;
-            if let Some(out) = per_conversion.as_mut() {
-                out.push(ConversionCredit {
-                    conversion_id: j.conv_id[c],
-                    event_kind: j.event_kinds[k].clone(),
-                    n_touches: sc.n[slot],
-                    first_touch: first,
-                    last_touch: last,
-                    linear,
-                    time_decay: td,
-                    position_based: position,
-                });
-            }
-        }
-    });
-    acc.flush();
+    let acc = Blocks::new(plan.n_groups * j.event_kinds.len());
+    let (acc, totals, per_conversion) = if plan.lag == LagMode::Calendar && !params.per_conversion {
+        let mut acc = acc;
+        let totals = pass::run_calendar(j, &plan, &mut acc);
+        (acc, totals, None)
+    } else {
+        let mut single = Single {
+            j,
+            acc,
+            per_conversion: params.per_conversion.then(PerConversion::default),
+        };
+        let totals = pass::run(j, &plan, &mut single);
+        let per_conversion = single.per_conversion.map(|mut per| {
+            per.finish(j);
+            per.out.sort_by(|a, b| {
+                (a.conversion_id, &a.event_kind).cmp(&(b.conversion_id, &b.event_kind))
+            });
+            per.out
+        });
+        (single.acc, totals, per_conversion)
+    };
     let rows = collect_rows(
         j,
         &plan,
-        &acc,
-        0,
-        |i| acc.decay_total[i].value(),
+        |i| {
+            let [first, last, linear, position, decay, count] = acc.get(i);
+            (count as u64, [first, last, linear, position], decay)
+        },
         &totals.rows,
     );
-    if let Some(out) = per_conversion.as_mut() {
-        out.sort_by(|a, b| (a.conversion_id, &a.event_kind).cmp(&(b.conversion_id, &b.event_kind)));
-    }
     Ok(Attribution {
         rows,
         totals: kind_totals(j, &plan, &totals, 0),
@@ -1091,37 +557,33 @@ fn kind_totals(j: &Journeys, plan: &Plan, totals: &Totals, li: usize) -> Vec<Kin
     list
 }
 
-/// The output rows of one lookback: entries `offset + g * nk + k` of the rule accumulators and
-/// `decay(g * nk + k)` of that lookback's kernel.
+/// The output rows of one cell: `entry(g * nk + k)` gives the entry's `conversions_with_touch`,
+/// its kernel-free rules (`[first, last, linear, position]`) and its time-decay credit.
 fn collect_rows(
     j: &Journeys,
     plan: &Plan,
-    acc: &Accumulators,
-    offset: usize,
-    decay: impl Fn(usize) -> f64,
+    entry: impl Fn(usize) -> (u64, [f64; 4], f64),
     group_rows: &[u64],
 ) -> Vec<AttributionRow> {
     let nk = j.event_kinds.len();
     let mut rows = Vec::new();
     for (g, &total_conversions) in group_rows.iter().enumerate().take(plan.n_groups) {
         for k in 0..nk {
-            let i = g * nk + k;
-            let with_touch = acc.with_touch[offset + i];
+            let (with_touch, [first, last, linear, position], decay) = entry(g * nk + k);
             if with_touch == 0 {
                 continue;
             }
-            let rules = acc.rules(offset + i);
             let (conversion_kind, identity_role) = plan.group_keys(j, g);
             rows.push(AttributionRow {
                 conversion_kind,
                 identity_role,
                 event_kind: j.event_kinds[k].clone(),
                 conversions_with_touch: with_touch,
-                first_touch: rules[FIRST],
-                last_touch: rules[LAST],
-                linear: rules[LINEAR],
-                time_decay: decay(i),
-                position_based: rules[POSITION],
+                first_touch: first,
+                last_touch: last,
+                linear,
+                time_decay: decay,
+                position_based: position,
                 total_conversions,
             });
         }
@@ -1205,7 +667,41 @@ pub struct Sweep {
     pub as_of: i32,
 }
 
-/// Attribution over a grid of lookbacks × kernels in one pass over the touches.
+/// The accumulators of [`sweep`]: per (lookback, group, kind) entry the lanes `[first, last,
+/// linear, position, conversions_with_touch, time_decay of kernel 0, …]`, contiguous so that a
+/// touch adds all its credits for one lookback with one short vector addition.
+struct Grid {
+    width: usize,
+    acc: Lanes,
+}
+
+impl Sink for Grid {
+    #[inline(always)]
+    fn touch(
+        &mut self,
+        li: usize,
+        _c: usize,
+        _i: usize,
+        entry: usize,
+        [first, last, linear, position]: [f64; 4],
+        count: f64,
+        decay: &[f64],
+        _inside: bool,
+    ) {
+        self.acc.add(
+            li * self.width + entry,
+            [first, last, linear, position, count],
+            decay,
+        );
+    }
+
+    fn flush(&mut self) {
+        self.acc.flush();
+    }
+}
+
+/// Attribution over a grid of lookbacks × kernels in one pass over the conversions: each cell's
+/// rows equal those of [`attribute`] with the cell's parameters, bit for bit.
 pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
     let plan = Plan::new(j, params)?;
     let n_cells = params.lookbacks_days.len() * params.kernels.len();
@@ -1221,36 +717,25 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
     let nk = j.event_kinds.len();
     let nh = params.kernels.len();
     let width = plan.n_groups * nk;
-    let mut acc = Accumulators::new(params.lookbacks_days.len() * width, n_cells * width);
-    let totals = run(j, &plan, |li, _, g, sc, kinds| {
-        acc.tick();
-        let g = g * nk;
-        let inv_n = 1.0 / f64::from(sc.n_total());
-        let kinds = &kinds[..sc.m];
-        for (slot, &k) in kinds.iter().enumerate() {
-            let (first, last, position) = sc.positional(slot);
-            let linear = f64::from(sc.n[slot]) * inv_n;
-            acc.add_rules(li * width + g + k as usize, [first, last, linear, position]);
-        }
-        for hi in 0..nh {
-            let inv_d = 1.0 / sc.decay_total(hi);
-            let base = (li * nh + hi) * width + g;
-            for (slot, &k) in kinds.iter().enumerate() {
-                acc.decay[base + k as usize] += sc.decay[slot * nh + hi] * inv_d;
-            }
-        }
-    });
-    acc.flush();
+    let mut grid = Grid {
+        width,
+        acc: Lanes::new(params.lookbacks_days.len() * width, 5 + nh),
+    };
+    let totals = pass::run(j, &plan, &mut grid);
     let mut cells = Vec::with_capacity(n_cells);
     for (li, &lookback_days) in params.lookbacks_days.iter().enumerate() {
         for (hi, &kernel) in params.kernels.iter().enumerate() {
-            let base = (li * nh + hi) * width;
             let rows = collect_rows(
                 j,
                 &plan,
-                &acc,
-                li * width,
-                |i| acc.decay_total[base + i].value(),
+                |i| {
+                    let lane = |l| grid.acc.get(li * width + i, l);
+                    (
+                        lane(4) as u64,
+                        [lane(0), lane(1), lane(2), lane(3)],
+                        lane(5 + hi),
+                    )
+                },
                 &totals.rows,
             );
             cells.push(SweepCell {
@@ -1269,8 +754,15 @@ pub fn sweep(j: &Journeys, params: &SweepParams) -> Result<Sweep> {
     })
 }
 
-/// Compares each cell's ranking of event kinds, per conversion group, with the reference cell's.
-fn rank_flips(cells: &[SweepCell], reference: usize, rule: Rule) -> Vec<RankFlip> {
+/// Compares each cell's ranking of event kinds by `rule`, per conversion group (and role), with the
+/// ranking in cell `reference`: one [`RankFlip`] per cell and group, in cell order then group
+/// order. The leader is the kind with the most credit (ties: the smallest name); an inversion is
+/// a pair of kinds whose strict order is reversed (a kind missing from a cell has credit 0 there).
+///
+/// # Panics
+///
+/// If `reference` is not an index into `cells` ([`sweep`] checks it first).
+pub fn rank_flips(cells: &[SweepCell], reference: usize, rule: Rule) -> Vec<RankFlip> {
     use std::collections::BTreeMap;
     type Key = (String, Option<String>);
     let credits = |cell: &SweepCell| {

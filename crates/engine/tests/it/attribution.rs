@@ -2,8 +2,8 @@
 //! and properties (every rule sums to 1 per tracked conversion; a sweep equals single runs).
 
 use mensura_engine::attribution::{
-    AttributionParams, AttributionRow, DecayKernel, LagMode, PositionWeights, Rule, SweepParams,
-    attribute, sweep,
+    AttributionParams, AttributionRow, DecayKernel, LagMode, PositionWeights, RankFlip, Rule,
+    SweepCell, SweepParams, attribute, rank_flips, sweep,
 };
 use mensura_engine::date::days_from_civil;
 use proptest::prelude::*;
@@ -625,4 +625,78 @@ fn rank_flip_is_detected() {
     );
     assert!(flip.leader_changed);
     assert_eq!(flip.inversions, 1);
+}
+
+#[test]
+fn rank_flips_compares_each_cell_with_the_reference() {
+    let r = |conversion_kind: &str, event_kind: &str, linear: f64| AttributionRow {
+        conversion_kind: conversion_kind.into(),
+        identity_role: None,
+        event_kind: event_kind.into(),
+        conversions_with_touch: 1,
+        first_touch: 0.0,
+        last_touch: 0.0,
+        linear,
+        time_decay: 0.0,
+        position_based: 0.0,
+        total_conversions: 1,
+    };
+    let cell = |rows| SweepCell {
+        lookback_days: 30,
+        kernel: DecayKernel::HalfLife {
+            half_life_days: 7.0,
+        },
+        rows,
+    };
+    let cells = [
+        cell(vec![
+            r("topup", "a", 3.0),
+            r("topup", "b", 2.0),
+            r("topup", "c", 1.0),
+            r("swap_filled", "x", 1.0),
+            r("swap_filled", "y", 1.0),
+        ]),
+        // topup fully reversed; swap_filled: "y" leads, "x" is missing (credit 0).
+        cell(vec![
+            r("topup", "a", 1.0),
+            r("topup", "b", 2.0),
+            r("topup", "c", 3.0),
+            r("swap_filled", "y", 2.0),
+        ]),
+    ];
+    let flips = rank_flips(&cells, 0, Rule::Linear);
+    let flip = |cell: usize, kind: &str| -> &RankFlip {
+        flips
+            .iter()
+            .find(|f| f.cell == cell && f.conversion_kind == kind)
+            .unwrap_or_else(|| panic!("no flip for cell {cell} {kind}"))
+    };
+    assert_eq!(flips.len(), 4, "one per cell and group");
+    let same = flip(0, "topup");
+    assert_eq!(
+        (same.leader.as_str(), same.leader_changed, same.inversions),
+        ("a", false, 0)
+    );
+    // A tie (x and y at 1.0) leads with the smallest name.
+    assert_eq!(flip(0, "swap_filled").leader, "x");
+    let reversed = flip(1, "topup");
+    assert_eq!(
+        (
+            reversed.leader.as_str(),
+            reversed.reference_leader.as_str(),
+            reversed.leader_changed,
+            reversed.inversions
+        ),
+        ("c", "a", true, 3)
+    );
+    // x = y in the reference is no strict order, so no inversion, but the leader changed.
+    let missing = flip(1, "swap_filled");
+    assert_eq!(
+        (
+            missing.leader.as_str(),
+            missing.leader_changed,
+            missing.inversions
+        ),
+        ("y", true, 0)
+    );
 }

@@ -4,3 +4,5 @@
 mod attribution;
 mod common;
 mod extract;
+#[cfg(feature = "synth")]
+mod reference;
