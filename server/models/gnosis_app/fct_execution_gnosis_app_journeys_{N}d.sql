@@ -5,7 +5,7 @@
 -- engine: ReplacingMergeTree
 -- order_by: (conversion_date, conversion_kind, user_pseudonym, conversion_ts, event_kind)
 -- partition_date: conversion_date
--- settings: join_algorithm = 'grace_hash', grace_hash_join_initial_buckets = 64, join_use_nulls = 0
+-- settings: join_algorithm = 'hash', join_use_nulls = 0
 WITH
     -- Spec §3.3 (build_journey_lookback(N, 'gnosis_app')), §5.7, §8.1.
     -- conv: the conversion KEYS (user, kind, conversion_ts) dated in [batch_start, batch_end]; source_rows
@@ -62,16 +62,18 @@ WITH
         LEFT JOIN mta_conversion_to_event_kind AS m
             ON toString(m.conversion_kind) = k.kind
     ),
-    events AS
+    touch_days AS
     (
         SELECT
             e.user_pseudonym            AS user_pseudonym,
-            e.event_ts                  AS event_ts,
             toString(e.event_kind)      AS event_kind,
             toString(e.event_source)    AS event_source,
-            intDiv(toRelativeDayNum(toDate(e.event_ts)), {N}) + shift   AS day_bucket
+            toDate(e.event_ts)          AS touch_date,
+            count()                     AS n,
+            min(e.event_ts)             AS first_ts,
+            max(e.event_ts)             AS last_ts,
+            arraySort(groupArray(e.event_ts)) AS ts_list
         FROM int_execution_gnosis_app_user_events_unified AS e
-        ARRAY JOIN [0, 1] AS shift
         WHERE e.event_date >= toDate(greatest(toDate32({batch_start:Date}) - {N}, toDate32('1970-01-01')))
           AND e.event_date <= {batch_end:Date}
           AND e.user_pseudonym IN
@@ -81,31 +83,61 @@ WITH
               WHERE conversion_date >= {batch_start:Date}
                 AND conversion_date <= {batch_end:Date}
           )
+        GROUP BY e.user_pseudonym, event_kind, event_source, touch_date
     ),
-    by_lag AS
+    events AS
+    (
+        SELECT
+            user_pseudonym, event_kind, event_source, touch_date, n, first_ts, last_ts, ts_list,
+            intDiv(toRelativeDayNum(touch_date), {N}) + shift   AS day_bucket
+        FROM touch_days
+        ARRAY JOIN [0, 1] AS shift
+    ),
+    pairs AS
     (
         SELECT
             c.user_pseudonym                                      AS user_pseudonym,
             c.kind                                                AS kind,
             c.conversion_ts                                       AS conversion_ts,
+            c.conv_date                                           AS conv_date,
+            c.source_rows                                         AS source_rows,
+            c.amount_usd                                          AS amount_usd,
+            c.token                                               AS token,
             e.event_kind                                          AS event_kind,
-            dateDiff('day', toDate(e.event_ts), c.conv_date)      AS lag_days,
-            any(c.conv_date)                                      AS conv_date,
-            any(c.source_rows)                                    AS source_rows,
-            any(c.amount_usd)                                     AS amount_usd,
-            any(c.token)                                          AS token,
-            min(e.event_source)                                   AS event_source,
-            count()                                               AS touches,
-            min(e.event_ts)                                       AS first_ts,
-            max(e.event_ts)                                       AS last_ts
+            e.event_source                                        AS event_source,
+            dateDiff('day', e.touch_date, c.conv_date)            AS lag_days,
+            (e.first_ts >= c.conversion_ts - INTERVAL {N} DAY AND e.last_ts < c.conversion_ts) AS whole_day,
+            if(whole_day, [], arrayFilter(t -> t < c.conversion_ts AND t >= c.conversion_ts - INTERVAL {N} DAY, e.ts_list)) AS part,
+            if(whole_day, e.n, length(part))                      AS n_q,
+            if(whole_day, e.first_ts, part[1])                    AS first_q,
+            if(whole_day, e.last_ts, part[-1])                    AS last_q
         FROM conv AS c
         INNER JOIN events AS e
             ON e.user_pseudonym = c.user_pseudonym
            AND e.day_bucket = intDiv(toRelativeDayNum(c.conv_date), {N})
-        WHERE e.event_ts < c.conversion_ts
-          AND e.event_ts >= c.conversion_ts - INTERVAL {N} DAY
+        WHERE e.last_ts >= c.conversion_ts - INTERVAL {N} DAY
+          AND e.first_ts < c.conversion_ts
           AND e.event_kind != c.mapped_event_kind
-        GROUP BY c.user_pseudonym, c.kind, c.conversion_ts, e.event_kind, lag_days
+    ),
+    by_lag AS
+    (
+        SELECT
+            user_pseudonym,
+            kind,
+            conversion_ts,
+            event_kind,
+            lag_days,
+            any(conv_date)                                        AS conv_date,
+            any(source_rows)                                      AS source_rows,
+            any(amount_usd)                                       AS amount_usd,
+            any(token)                                            AS token,
+            min(event_source)                                     AS event_source,
+            sum(n_q)                                              AS touches,
+            min(first_q)                                          AS first_ts,
+            max(last_q)                                           AS last_ts
+        FROM pairs
+        WHERE n_q > 0
+        GROUP BY user_pseudonym, kind, conversion_ts, event_kind, lag_days
     )
 SELECT
     toUInt64(user_pseudonym)                                                          AS user_pseudonym,
