@@ -96,6 +96,19 @@ impl Table {
         Ok(table)
     }
 
+    /// A NULL where the published contract has none: an error naming the file, column and row.
+    fn required<T: Copy>(
+        &self,
+        column: &[Option<T>],
+        name: &str,
+        row: usize,
+    ) -> Result<T, LoadError> {
+        column[row].ok_or_else(|| LoadError::Mart {
+            file: self.file.clone(),
+            detail: format!("column `{name}` is NULL in row {row}, where a value is required"),
+        })
+    }
+
     fn missing(&self, name: &str, expected: &str) -> LoadError {
         LoadError::Mart {
             file: self.file.clone(),
@@ -264,17 +277,17 @@ pub fn coverage(t: &Table) -> Result<Vec<CoverageRow>, LoadError> {
     let roles = t.opt_strings("identity_role");
     let total = t.numbers("total_conversions")?;
     let tracked = t.numbers("tracked_conversions")?;
-    Ok((0..t.rows)
-        .filter_map(|i| {
-            Some(CoverageRow {
-                date: dates[i]? as i32,
+    (0..t.rows)
+        .map(|i| {
+            Ok(CoverageRow {
+                date: t.required(&dates, "conversion_date", i)? as i32,
                 conversion_kind: kinds[i].clone(),
                 identity_role: roles.as_ref().map(|r| r[i].clone()),
                 total_conversions: total[i].unwrap_or(0.0),
                 tracked_conversions: tracked[i].unwrap_or(0.0),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// `funnel_daily_ga` summed to `(funnel_name, date) → users per level`.
@@ -287,10 +300,8 @@ pub fn funnel_daily(t: &Table) -> Result<FunnelDaily, LoadError> {
     let levels = t.numbers("level")?;
     let mut out: FunnelDaily = BTreeMap::new();
     for i in 0..t.rows {
-        let (Some(date), Some(level)) = (dates[i], levels[i]) else {
-            continue;
-        };
-        let level = level.max(0.0) as usize;
+        let date = t.required(&dates, "date", i)?;
+        let level = t.required(&levels, "level", i)?.max(0.0) as usize;
         let counts = out
             .entry(names[i].clone())
             .or_default()
@@ -309,8 +320,6 @@ pub fn funnel_daily(t: &Table) -> Result<FunnelDaily, LoadError> {
 pub struct SeriesInfo {
     /// The spine column, e.g. `kpi_pools_tvl_usd`.
     pub series: String,
-    /// `kpi`, `media` or `ctrl`.
-    pub family: String,
     /// How the weekly value is made from the daily source (`sum`, `avg`, `last`, …).
     pub method: String,
     pub units: String,
@@ -334,11 +343,10 @@ impl Registry {
     }
 }
 
-/// Reads `mmm_registry` (columns `series`, `family`, `method`, `units`, `source_model`,
-/// `is_dedup_safe`, `is_outlay`).
+/// Reads `mmm_registry` (columns `series`, `method`, `units`, `source_model`, `is_dedup_safe`,
+/// `is_outlay`; the family is the series' prefix, as in the spine).
 pub fn registry(t: &Table) -> Result<Registry, LoadError> {
     let series = t.strings("series")?;
-    let family = t.strings("family")?;
     let method = t.strings("method")?;
     let units = t.strings("units")?;
     let source = t.strings("source_model")?;
@@ -349,7 +357,6 @@ pub fn registry(t: &Table) -> Result<Registry, LoadError> {
         series: (0..t.rows)
             .map(|i| SeriesInfo {
                 series: series[i].clone(),
-                family: family[i].clone(),
                 method: method[i].clone(),
                 units: units[i].clone(),
                 source_model: source[i].clone(),
@@ -535,7 +542,15 @@ mod tests {
             .map(|s| s.series.as_str())
             .collect();
         assert_eq!(not_safe, ["kpi_dex_volume_usd_dedup"]);
-        assert_eq!(registry.series.len(), 30, "one entry per spine series");
+        let spine =
+            extract::read_spine("mmm_spine_weekly.parquet", read("mmm_spine_weekly.parquet"))
+                .expect("spine");
+        let spine_series: Vec<&str> = spine.columns.iter().map(|c| c.name.as_str()).collect();
+        let mut registered: Vec<&str> = registry.series.iter().map(|s| s.series.as_str()).collect();
+        let mut expected = spine_series.clone();
+        registered.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(registered, expected, "one registry entry per spine series");
     }
 
     #[test]
@@ -563,6 +578,21 @@ mod tests {
         let t =
             Table::read("coverage_daily_ga.parquet", write(&coverage_batch, "1")).expect("read");
         let rows = coverage(&t).expect("coverage");
+        let null_date = RecordBatch::try_from_iter([
+            (
+                "conversion_date",
+                Arc::new(Date32Array::from(vec![Some(20_000), None])) as ArrayRef,
+            ),
+            ("conversion_kind", s(vec!["topup", "topup"])),
+            ("total_conversions", u(vec![1, 1])),
+            ("tracked_conversions", u(vec![1, 0])),
+        ])
+        .expect("batch");
+        let err = coverage(
+            &Table::read("coverage_daily_ga.parquet", write(&null_date, "1")).expect("read"),
+        )
+        .expect_err("a NULL date is refused, not dropped");
+        assert!(err.to_string().contains("NULL in row 1"), "{err}");
         assert_eq!(rows.len(), 3);
         let topup = crate::state::AttrState {
             kinds: vec!["topup".into()],

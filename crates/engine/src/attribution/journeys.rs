@@ -236,6 +236,20 @@ impl Journeys {
         })
     }
 
+    /// Conversion `c`'s touch range `s..e` and its touches' offsets, lags and kind flags.
+    #[inline]
+    pub(super) fn journey(&self, c: usize) -> (u32, u32, &[u32], &[u16], &[u32]) {
+        let (s, e) = (self.start[c], self.start[c + 1]);
+        let r = s as usize..e as usize;
+        (
+            s,
+            e,
+            &self.t_offset_s[r.clone()],
+            &self.t_lag_days[r.clone()],
+            &self.t_kind_flags[r],
+        )
+    }
+
     /// The longest lookback the extract supports, in days.
     pub fn max_lookback_days(&self) -> u32 {
         self.max_lookback_days

@@ -263,10 +263,7 @@ pub(super) fn run_calendar(j: &Journeys, plan: &Plan, acc: &mut Blocks<6>) -> To
     let zero = plan.lag_stride - 1;
     for c in 0..j.conv_id.len() {
         let in_window = totals.count(j, plan, c);
-        let (s, e) = (j.start[c], j.start[c + 1]);
-        let offsets = &j.t_offset_s[s as usize..e as usize];
-        let lags = &j.t_lag_days[s as usize..e as usize];
-        let kind_flags = &j.t_kind_flags[s as usize..e as usize];
+        let (s, e, offsets, lags, kind_flags) = j.journey(c);
         let mut p = 0u32;
         let mut w_sum = 0.0;
         for (&off, &lag) in offsets.iter().zip(lags) {
@@ -331,10 +328,7 @@ pub(super) fn run(j: &Journeys, plan: &Plan, sink: &mut impl Sink) -> Totals {
     let mut decay = vec![0.0; nh];
     for c in 0..j.conv_id.len() {
         let in_window = totals.count(j, plan, c);
-        let (s, e) = (j.start[c], j.start[c + 1]);
-        let offsets = &j.t_offset_s[s as usize..e as usize];
-        let lags = &j.t_lag_days[s as usize..e as usize];
-        let kind_flags = &j.t_kind_flags[s as usize..e as usize];
+        let (s, e, offsets, lags, kind_flags) = j.journey(c);
         let len = offsets.len();
         let w = &mut w[..len * nh];
         for ((&off, &lag), w) in offsets.iter().zip(lags).zip(w.chunks_exact_mut(nh)) {
