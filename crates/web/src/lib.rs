@@ -8,7 +8,7 @@
 //! The crate is split so that everything but the DOM is plain Rust, tested natively:
 //! - [`state`]: every control of every page, and its versioned URL encoding;
 //! - [`data`]: the manifest, the checks of downloaded files, the errors a reader sees;
-//! - [`marts`]: tolerant readers of the published marts the engine does not type;
+//! - [`marts`]: readers of the published marts the engine does not type;
 //! - [`analysis`]: from engine results and controls to the numbers a page shows;
 //! - [`model`]: the what-if ridge regression on adstocked, saturated media;
 //! - [`charts`]: plotters drawing functions, generic over the backend;

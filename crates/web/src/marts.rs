@@ -299,14 +299,10 @@ pub fn funnel_daily(t: &Table) -> Result<FunnelDaily, LoadError> {
     let names = t.strings("funnel_name")?;
     let levels = t.numbers("level")?;
     let mut out: FunnelDaily = BTreeMap::new();
-    for i in 0..t.rows {
+    for (i, name) in names.into_iter().enumerate() {
         let date = t.required(&dates, "date", i)?;
         let level = t.required(&levels, "level", i)?.max(0.0) as usize;
-        let counts = out
-            .entry(names[i].clone())
-            .or_default()
-            .entry(date as i32)
-            .or_default();
+        let counts = out.entry(name).or_default().entry(date as i32).or_default();
         if counts.len() <= level {
             counts.resize(level + 1, 0);
         }
